@@ -1,0 +1,61 @@
+/**
+ * The purchases API in one place: its routes, which function serves each, who
+ * may call each, and the authorizer's settings. The CDK stack and the local API
+ * Gateway both read this, so the local API cannot drift from the deployed one
+ * (the way SAM's local tooling reads the template).
+ */
+
+/** Roles come from the `cognito:groups` claim; a user in no group is a member. */
+export const ROLES = ["viewer", "member", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+export const DEFAULT_ROLE: Role = "member";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** The Lambda functions behind the API (one today; the key names the function). */
+export type FunctionName = "purchases";
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway resource path, with `{param}` placeholders. */
+  path: string;
+  function: FunctionName;
+  /** Roles whose policy allows this route. */
+  roles: readonly Role[];
+  summary: string;
+}
+
+export const STAGE_NAME = "prod";
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { method: "GET", path: "/purchases", function: "purchases", roles: ["viewer", "member", "admin"], summary: "list the tenant's purchases" },
+  { method: "POST", path: "/purchases", function: "purchases", roles: ["member", "admin"], summary: "record a purchase" },
+  { method: "GET", path: "/purchases/{purchaseId}", function: "purchases", roles: ["viewer", "member", "admin"], summary: "read one purchase" },
+  { method: "DELETE", path: "/purchases/{purchaseId}", function: "purchases", roles: ["admin"], summary: "delete one purchase" },
+];
+
+/** TOKEN authorizer settings, as API Gateway is configured with them. */
+export const AUTHORIZER = {
+  /** The request header API Gateway hands to the authorizer. */
+  identityHeader: "Authorization",
+  /** How long API Gateway caches a policy per token (0 disables the cache). */
+  resultsCacheTtlSeconds: 300,
+} as const;
+
+/** CORS for a browser client: the headers a SPA sends with its calls. */
+export const CORS = {
+  allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+  allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+} as const;
+
+/**
+ * The resource path of a route as it appears in a method ARN: `{param}`
+ * becomes `*`, so one policy statement covers every id.
+ */
+export function routeResourcePattern(route: Pick<RouteDefinition, "method" | "path">): string {
+  return `${route.method}${route.path.replace(/\{[^}]+\}/g, "*")}`;
+}
+
+export function routesForRole(role: Role): RouteDefinition[] {
+  return ROUTES.filter((route) => route.roles.includes(role));
+}
