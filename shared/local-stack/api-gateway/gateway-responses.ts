@@ -1,0 +1,71 @@
+/**
+ * The answers API Gateway itself gives (not the integration's), byte for byte
+ * where we could confirm them from captured AWS responses: status, body, and
+ * the `x-amzn-ErrorType` header. Note the two AccessDenied bodies say
+ * `Message`, not `message` - that is what AWS sends.
+ */
+
+export interface GatewayResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  /**
+   * Whether it is a "gateway response" an API can customize (DEFAULT_4XX /
+   * DEFAULT_5XX). Our CDK stack adds CORS headers to those; the front door's
+   * 10 MB refusal cannot be customized, so it never gets them.
+   */
+  customizable: boolean;
+}
+
+function json(statusCode: number, errorType: string | undefined, body: string): GatewayResponse {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (errorType) headers["x-amzn-ErrorType"] = errorType;
+  return { statusCode, headers, body, customizable: true };
+}
+
+/** MISSING_AUTHENTICATION_TOKEN: no such stage, resource or method (API Gateway's "404"). */
+export const MISSING_AUTHENTICATION_TOKEN = json(
+  403,
+  "MissingAuthenticationTokenException",
+  '{"message":"Missing Authentication Token"}',
+);
+
+/** UNAUTHORIZED: no token, or the authorizer threw `Unauthorized`. */
+export const UNAUTHORIZED = json(401, "UnauthorizedException", '{"message":"Unauthorized"}');
+
+/** AUTHORIZER_CONFIGURATION_ERROR: the authorizer failed or answered malformed. */
+export const AUTHORIZER_CONFIGURATION_ERROR = json(500, "AuthorizerConfigurationException", '{"message":null}');
+
+/** ACCESS_DENIED: a Deny statement matched the method ARN. */
+export const EXPLICIT_DENY = json(
+  403,
+  "AccessDeniedException",
+  '{"Message":"User is not authorized to access this resource with an explicit deny"}',
+);
+
+/** ACCESS_DENIED: no Allow statement matched the method ARN. */
+export const IMPLICIT_DENY = json(403, "AccessDeniedException", '{"Message":"User is not authorized to access this resource"}');
+
+/** The Lambda proxy integration threw or returned something malformed (note the space after the colon). */
+export const INTEGRATION_ERROR = json(502, "InternalServerErrorException", '{"message": "Internal server error"}');
+
+/** The event would exceed Lambda's 6 MB synchronous invoke payload limit. */
+export const LAMBDA_REQUEST_TOO_LONG = json(413, "BadRequestException", '{"message": "Request Too Long"}');
+
+/** Our own choice: API Gateway's answer to a broken percent-encoding is not documented. */
+export const BAD_REQUEST = json(400, "BadRequestException", '{"message":"Bad request"}');
+
+/** A bug in this local gateway, never an AWS behaviour. */
+export const LOCAL_GATEWAY_ERROR = json(500, undefined, '{"message":"Internal server error (local API Gateway)"}');
+
+/** The front door's 10 MB payload limit: plain text, before any routing or auth. */
+export const PAYLOAD_TOO_LARGE: GatewayResponse = {
+  statusCode: 413,
+  headers: { "Content-Type": "text; charset=utf-8" },
+  body: "HTTP content length exceeded 10485760 bytes.",
+  customizable: false,
+};
+
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** Lambda's synchronous invocation payload limit (the whole event, not just the body). */
+export const MAX_LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;

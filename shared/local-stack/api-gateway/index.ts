@@ -1,0 +1,28 @@
+/** The local API Gateway (REST API, TOKEN authorizer, Lambda proxy integrations). */
+export { startLocalApiGateway } from "./local-api-gateway.ts";
+export type {
+  LocalApiGateway,
+  LocalApiGatewayOptions,
+  LocalApiGatewayStats,
+  ProxyFunction,
+  TokenAuthorizer,
+} from "./local-api-gateway.ts";
+export { evaluatePolicy, methodArn, validateAuthorizerResult, wildcardMatch } from "./policy-evaluator.ts";
+export type {
+  AuthorizerContextValue,
+  AuthorizerResultValidation,
+  MethodArnParts,
+  PolicyDecision,
+  ValidAuthorizerResult,
+} from "./policy-evaluator.ts";
+export { AuthorizerCache } from "./authorizer-cache.ts";
+export type { AuthorizerCacheOptions } from "./authorizer-cache.ts";
+export { authorizerForEvent, buildProxyEvent, MalformedRequestError } from "./proxy-event.ts";
+export type { ProxyEventInput } from "./proxy-event.ts";
+export { toHttpResponse } from "./proxy-result.ts";
+export type { HttpResponse, ProxyResultValidation } from "./proxy-result.ts";
+export { matchRoute, resourceExists } from "./route-matcher.ts";
+export type { RouteMatch, RouteShape } from "./route-matcher.ts";
+export type { CorsOptions } from "./cors.ts";
+export * as gatewayResponses from "./gateway-responses.ts";
+export type { GatewayResponse } from "./gateway-responses.ts";

@@ -1,0 +1,378 @@
+/**
+ * A local Amazon API Gateway REST API (v1), in this process on node:http: a
+ * TOKEN Lambda authorizer with its result cache in front of Lambda proxy
+ * integrations. It runs a request through the same steps, in the same order,
+ * and answers with the same status codes and bodies as AWS, so what the
+ * workshop shows locally is what the deployed API does.
+ */
+import { createServer, validateHeaderName, validateHeaderValue } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  APIGatewayTokenAuthorizerEvent,
+} from "aws-lambda";
+import { AUTHORIZER } from "../../api/purchases-api.ts";
+import type { FunctionName, RouteDefinition } from "../../api/purchases-api.ts";
+import { AuthorizerCache } from "./authorizer-cache.ts";
+import { allowOriginHeaders, preflightHeaders } from "./cors.ts";
+import type { CorsOptions } from "./cors.ts";
+import * as responses from "./gateway-responses.ts";
+import type { GatewayResponse } from "./gateway-responses.ts";
+import { evaluatePolicy, methodArn, validateAuthorizerResult } from "./policy-evaluator.ts";
+import type { ValidAuthorizerResult } from "./policy-evaluator.ts";
+import { buildProxyEvent, MalformedRequestError } from "./proxy-event.ts";
+import { toHttpResponse } from "./proxy-result.ts";
+import type { HttpResponse } from "./proxy-result.ts";
+import { matchRoute, resourceExists } from "./route-matcher.ts";
+
+export type ProxyFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type TokenAuthorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+
+export interface LocalApiGatewayOptions {
+  /** From shared/api/purchases-api.ts. */
+  routes: readonly RouteDefinition[];
+  functions: Record<FunctionName, ProxyFunction>;
+  authorizer: TokenAuthorizer;
+  region: string;
+  accountId: string;
+  apiId: string;
+  stage: string;
+  /** Default AUTHORIZER.resultsCacheTtlSeconds; 0 disables the cache. */
+  authorizerCacheTtlSeconds?: number;
+  /** Answer CORS preflights (OPTIONS) and add CORS headers to gateway errors. */
+  cors?: CorsOptions;
+  /** 0 or undefined: a free port. */
+  port?: number;
+  host?: string;
+  /** Milliseconds since the epoch, for the cache and request times. */
+  clock?: () => number;
+  /** One line per request. */
+  log?: (line: string) => void;
+}
+
+export interface LocalApiGatewayStats {
+  authorizerInvocations: number;
+  cacheHits: number;
+}
+
+export interface LocalApiGateway {
+  /** `http://127.0.0.1:{port}/{stage}`, no trailing slash. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Live counters. */
+  stats: LocalApiGatewayStats;
+}
+
+/** What happened to a request, for its log line. */
+interface Trace {
+  authorizer: "skipped" | "invoked" | "cache-hit";
+  reason?: string;
+}
+
+type Authorization =
+  | { kind: "ok"; result: ValidAuthorizerResult; latencyMs: number }
+  | { kind: "response"; response: GatewayResponse };
+
+export async function startLocalApiGateway(options: LocalApiGatewayOptions): Promise<LocalApiGateway> {
+  validateOptions(options);
+  const clock = options.clock ?? Date.now;
+  const cache = new AuthorizerCache({
+    ttlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER.resultsCacheTtlSeconds,
+    now: clock,
+  });
+  const stats: LocalApiGatewayStats = { authorizerInvocations: 0, cacheHits: 0 };
+  const identityHeader = AUTHORIZER.identityHeader.toLowerCase();
+  const stagePrefix = `/${options.stage}`;
+
+  async function authorize(token: string, arn: string, trace: Trace): Promise<Authorization> {
+    const cached = cache.get(token);
+    if (cached) {
+      stats.cacheHits++;
+      trace.authorizer = "cache-hit";
+      return { kind: "ok", result: cached, latencyMs: 0 };
+    }
+    stats.authorizerInvocations++;
+    trace.authorizer = "invoked";
+    const started = performance.now();
+    let answer: unknown;
+    try {
+      answer = await invoke(options.authorizer, { type: "TOKEN", authorizationToken: token, methodArn: arn });
+    } catch (error) {
+      // The one failure that means "bad token" rather than "broken authorizer".
+      if (isUnauthorized(error)) return { kind: "response", response: responses.UNAUTHORIZED };
+      trace.reason = `authorizer failed: ${describe(error)}`;
+      return { kind: "response", response: responses.AUTHORIZER_CONFIGURATION_ERROR };
+    }
+    const latencyMs = Math.round(performance.now() - started);
+    const wire = overTheWire(answer);
+    const validation = wire.ok ? validateAuthorizerResult(wire.value) : wire;
+    if (!validation.ok) {
+      trace.reason = `authorizer answer malformed: ${validation.reason}`;
+      return { kind: "response", response: responses.AUTHORIZER_CONFIGURATION_ERROR };
+    }
+    cache.set(token, validation.result);
+    return { kind: "ok", result: validation.result, latencyMs };
+  }
+
+  /** The pipeline, in API Gateway's order. Returns what to send. */
+  async function route(req: IncomingMessage, trace: Trace): Promise<GatewayResponse | HttpResponse> {
+    const body = await readBody(req, responses.MAX_PAYLOAD_BYTES);
+    if (body === "too-large") return responses.PAYLOAD_TOO_LARGE;
+
+    const target = splitTarget(req.url ?? "/");
+    if (!target) return responses.BAD_REQUEST;
+    const { path: fullPath, query } = target;
+    if (fullPath !== stagePrefix && !fullPath.startsWith(`${stagePrefix}/`)) return responses.MISSING_AUTHENTICATION_TOKEN;
+    const path = fullPath.slice(stagePrefix.length) || "/";
+    const method = (req.method ?? "GET").toUpperCase();
+
+    if (method === "OPTIONS" && options.cors && resourceExists(options.routes, path)) {
+      return { statusCode: 204, headers: preflightHeaders(options.cors, header(req, "origin")), body: "", customizable: false };
+    }
+    const match = matchRoute(options.routes, method, path);
+    if (!match) return responses.MISSING_AUTHENTICATION_TOKEN;
+
+    const token = header(req, identityHeader);
+    if (token === undefined || token.trim() === "") return responses.UNAUTHORIZED;
+
+    const arn = methodArn({ ...options, method, path });
+    const authorization = await authorize(token, arn, trace);
+    if (authorization.kind === "response") return authorization.response;
+
+    // The policy, cached or fresh, is judged against *this* request's ARN.
+    const decision = evaluatePolicy(authorization.result.policyDocument, arn);
+    if (decision === "explicit-deny") return responses.EXPLICIT_DENY;
+    if (decision === "implicit-deny") return responses.IMPLICIT_DENY;
+
+    let event: APIGatewayProxyEvent;
+    try {
+      event = buildProxyEvent({
+        resource: match.route.path,
+        httpMethod: method,
+        path,
+        rawQuery: query,
+        rawHeaders: req.rawHeaders,
+        body: body.toString("utf8"),
+        rawPathParameters: match.rawPathParameters,
+        stage: options.stage,
+        accountId: options.accountId,
+        apiId: options.apiId,
+        sourceIp: (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""),
+        protocol: `HTTP/${req.httpVersion}`,
+        requestTimeEpoch: clock(),
+        authorizer: {
+          principalId: authorization.result.principalId,
+          context: authorization.result.context,
+          integrationLatency: authorization.latencyMs,
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof MalformedRequestError)) throw error;
+      trace.reason = error.message;
+      return responses.BAD_REQUEST;
+    }
+    if (Buffer.byteLength(JSON.stringify(event)) > responses.MAX_LAMBDA_EVENT_BYTES) {
+      return responses.LAMBDA_REQUEST_TOO_LONG;
+    }
+
+    const fn = options.functions[match.route.function];
+    let result: unknown;
+    try {
+      result = await invoke(fn, event);
+    } catch (error) {
+      trace.reason = `function ${match.route.function} failed: ${describe(error)}`;
+      return responses.INTEGRATION_ERROR;
+    }
+    const wire = overTheWire(result);
+    const converted = wire.ok ? toHttpResponse(wire.value) : wire;
+    if (!converted.ok) {
+      trace.reason = `function ${match.route.function} returned a malformed proxy result: ${converted.reason}`;
+      return responses.INTEGRATION_ERROR;
+    }
+    return converted.response;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const trace: Trace = { authorizer: "skipped" };
+    let outcome: GatewayResponse | HttpResponse;
+    try {
+      outcome = await route(req, trace);
+    } catch (error) {
+      trace.reason = `local gateway error: ${describe(error)}`;
+      outcome = responses.LOCAL_GATEWAY_ERROR;
+    }
+    if ("customizable" in outcome && outcome.customizable && outcome.statusCode >= 400 && options.cors) {
+      outcome = { ...outcome, headers: { ...outcome.headers, ...allowOriginHeaders(options.cors, header(req, "origin")) } };
+    }
+    const status = send(res, outcome, requestId, trace);
+    const ms = Math.round(performance.now() - started);
+    options.log?.(
+      `${req.method} ${req.url} ${status} ${ms}ms authorizer=${trace.authorizer}${trace.reason ? ` - ${trace.reason}` : ""}`,
+    );
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  // Garbage on the wire gets a 400 and a closed socket, never a crashed process.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy();
+  });
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}/${options.stage}`,
+    port,
+    stats,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets (fetch keeps them) would hold close() open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+function validateOptions(options: LocalApiGatewayOptions): void {
+  if (!/^[A-Za-z0-9_-]+$/.test(options.stage)) throw new Error(`invalid stage name: ${JSON.stringify(options.stage)}`);
+  for (const route of options.routes) {
+    if (typeof options.functions[route.function] !== "function") {
+      throw new Error(`no function "${route.function}" for ${route.method} ${route.path}`);
+    }
+  }
+}
+
+/** Writes the response; returns the status for the log line. */
+function send(res: ServerResponse, outcome: GatewayResponse | HttpResponse, requestId: string, trace: Trace): number {
+  const isProxy = !("customizable" in outcome);
+  const headers: [string, string | string[]][] = [];
+  for (const [name, value] of Object.entries(outcome.headers)) {
+    // API Gateway owns the framing headers; a function's are renamed, not obeyed.
+    const lower = name.toLowerCase();
+    const safeName = isProxy && FRAMING_HEADERS.has(lower) ? `x-amzn-Remapped-${name}` : name;
+    try {
+      validateHeaderName(safeName);
+      for (const item of Array.isArray(value) ? value : [value]) validateHeaderValue(safeName, item);
+    } catch {
+      trace.reason = `function returned an invalid header ${JSON.stringify(name)}`;
+      return send(res, responses.INTEGRATION_ERROR, requestId, trace);
+    }
+    headers.push([safeName, value]);
+  }
+  const body = typeof outcome.body === "string" ? Buffer.from(outcome.body, "utf8") : outcome.body;
+  res.statusCode = outcome.statusCode;
+  for (const [name, value] of headers) res.setHeader(name, value);
+  res.setHeader("x-amzn-RequestId", requestId);
+  if (outcome.statusCode === 204 || outcome.statusCode === 304) {
+    res.end();
+  } else {
+    res.setHeader("Content-Length", body.length);
+    res.end(body);
+  }
+  return outcome.statusCode;
+}
+
+const FRAMING_HEADERS = new Set(["content-length", "transfer-encoding", "connection"]);
+
+/**
+ * Reads the body, refusing (but draining, so the client still gets the
+ * answer) anything over the limit.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.on("end", () => resolve(tooLarge ? "too-large" : Buffer.concat(chunks)));
+    req.on("error", reject);
+    req.on("close", () => {
+      if (!req.complete) reject(new Error("client went away mid-request"));
+    });
+  });
+}
+
+/** Path and query as sent (still percent-encoded); undefined when unusable. */
+function splitTarget(target: string): { path: string; query: string } | undefined {
+  let raw = target;
+  if (!raw.startsWith("/")) {
+    // Absolute-form request target, as proxies send it.
+    try {
+      const url = new URL(raw);
+      raw = `${url.pathname}${url.search}`;
+    } catch {
+      return undefined;
+    }
+  }
+  const q = raw.indexOf("?");
+  return q === -1 ? { path: raw, query: "" } : { path: raw.slice(0, q), query: raw.slice(q + 1) };
+}
+
+function header(req: IncomingMessage, lowercaseName: string): string | undefined {
+  const value = req.headers[lowercaseName];
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+/** Also turns a synchronous throw into a rejection. */
+async function invoke<E, R>(fn: (event: E) => Promise<R>, event: E): Promise<R> {
+  return fn(event);
+}
+
+function isUnauthorized(error: unknown): boolean {
+  return (error instanceof Error && error.message === "Unauthorized") || error === "Unauthorized";
+}
+
+/** An error in one line: name and message, never a stack. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.replace(/\s+/g, " ");
+  try {
+    return String(JSON.stringify(error)).slice(0, 200);
+  } catch {
+    return String(error);
+  }
+}
+
+/**
+ * A Lambda's answer reaches API Gateway as JSON: undefined values and
+ * functions vanish, Dates become strings. Judge that, not the JS object.
+ */
+function overTheWire(value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+  try {
+    const text = JSON.stringify(value);
+    return { ok: true, value: text === undefined ? null : JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: `not serializable as JSON (${describe(error)})` };
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The outputs file: the stack's outputs in the shape `cdk deploy --outputs-file`
+ * writes (`{ "<StackName>": { ApiUrl, ... } }`), so every script and the
+ * validation suite can target the local stack or AWS by reading one file.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const STACK_NAME = "AuthWorkshop";
+export type Target = "local" | "aws";
+
+export interface StackOutputs {
+  ApiUrl: string;
+  UserPoolId: string;
+  UserPoolClientId: string;
+  Region: string;
+  TableName: string;
+  /** Local stack only: the emulators' endpoints. */
+  CognitoEndpoint?: string;
+  DynamoDbEndpoint?: string;
+}
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export function outputsFilePath(target: Target): string {
+  return join(PROJECT_ROOT, ".workshop", `outputs.${target}.json`);
+}
+
+export async function writeOutputsFile(target: Target, outputs: StackOutputs): Promise<string> {
+  const file = outputsFilePath(target);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ [STACK_NAME]: outputs }, null, 2)}\n`);
+  return file;
+}
+
+/** Reads the outputs, or says in one sentence what to run first. */
+export async function readOutputsFile(target: Target): Promise<StackOutputs> {
+  const file = outputsFilePath(target);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new Error(
+      target === "aws"
+        ? `No deployed stack found (${file} is missing): run \`npm run deploy\` first.`
+        : `No local stack found (${file} is missing): run \`npm run local\` in another terminal first.`,
+    );
+  }
+  const outputs = (JSON.parse(text) as Record<string, StackOutputs>)[STACK_NAME];
+  if (!outputs?.ApiUrl) throw new Error(`${file} has no ${STACK_NAME} outputs: deploy or start the stack again.`);
+  return outputs;
+}
