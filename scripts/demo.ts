@@ -1,0 +1,219 @@
+/**
+ * `npm run demo [-- --target aws]`: the eight-step flow, live. Every call is
+ * printed as the curl a person could type and its answer checked; exit 0 only
+ * when every step behaved as the story says.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { AuthError } from "../solutions/02-user-pool/auth-client.ts";
+import { PROJECT_ROOT } from "../shared/local-stack/outputs-file.ts";
+import { parseTarget, runMain } from "./lib/cli-args.ts";
+import { FAIL, PASS, style } from "./lib/console-style.ts";
+import { DEMO_PASSWORD, DEMO_USERS, type DemoUser } from "./lib/demo-cast.ts";
+import { CurlPrinter, type HttpResult } from "./lib/http-call.ts";
+import { openTarget, type WorkshopTarget } from "./lib/workshop-target.ts";
+
+type UserName = keyof typeof DEMO_USERS;
+
+class Story {
+  failures: string[] = [];
+  checks = 0;
+
+  chapter(flowSteps: string, title: string) {
+    console.log(`\n${style.bold(`[${flowSteps}] ${title}`)}`);
+  }
+
+  say(text: string) {
+    console.log(`  ${style.dim(text)}`);
+  }
+
+  check(ok: boolean, what: string, detail = "") {
+    this.checks += 1;
+    console.log(`  ${ok ? PASS : FAIL} ${what}${detail ? style.dim(` ${detail}`) : ""}`);
+    if (!ok) this.failures.push(what);
+  }
+
+  /** `shown` replaces the response body in the output (tokens are long and secret). */
+  expectStatus(result: HttpResult, expected: number, what: string, shown?: string) {
+    const body = shown ?? (result.text.length > 120 ? `${result.text.slice(0, 120)}…` : result.text);
+    this.check(result.status === expected, `${what}: ${result.status}`, body);
+  }
+}
+
+async function main(): Promise<number> {
+  const { target } = parseTarget();
+  const story = new Story();
+  const curl = new CurlPrinter();
+  const started = Date.now();
+
+  console.log(style.bold(`Auth workshop demo: the eight-step flow against the ${target === "local" ? "local stack" : "deployed stack"}`));
+  if (target === "local") console.log(style.dim("Starting the local stack (Cognito emulator, DynamoDB emulator, local API Gateway)…"));
+  const workshop = await openTarget(target);
+  try {
+    await tellTheStory(workshop, story, curl);
+  } finally {
+    await workshop.close();
+  }
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (story.failures.length === 0) {
+    console.log(`\n${PASS} ${style.bold(`All ${story.checks} checks behaved as the story says`)} ${style.dim(`(${seconds} s)`)}`);
+    return 0;
+  }
+  console.log(`\n${FAIL} ${style.bold(`${story.failures.length} of ${story.checks} checks did not behave as the story says:`)}`);
+  for (const failure of story.failures) console.log(`  - ${failure}`);
+  return 1;
+}
+
+async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPrinter) {
+  const { outputs } = workshop;
+  const api = outputs.ApiUrl.replace(/\/$/, "");
+  curl.define("API", api);
+  curl.define("COGNITO", workshop.cognitoUrl.replace(/\/$/, ""));
+  console.log(style.dim(`  API=${api}`));
+  console.log(style.dim(`  COGNITO=${workshop.cognitoUrl.replace(/\/$/, "")}`));
+
+  story.chapter("setup", "An operator creates two tenants and their users (admin API, IAM credentials)");
+  for (const user of Object.values(DEMO_USERS)) {
+    await provision(workshop, user);
+    story.say(`${user.email.padEnd(20)} tenant ${user.tenantId.padEnd(7)} group ${user.role}`);
+  }
+
+  story.chapter("1-2", "Users sign in with email and password; Cognito answers with three JWTs");
+  const tokens = {} as Record<UserName, { idToken: string; accessToken: string }>;
+  for (const [name, user] of Object.entries(DEMO_USERS) as [UserName, DemoUser][]) {
+    const result = await curl.send({
+      method: "POST",
+      url: workshop.cognitoUrl,
+      headers: {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+      },
+      body: JSON.stringify({
+        AuthFlow: "USER_PASSWORD_AUTH",
+        ClientId: outputs.UserPoolClientId,
+        AuthParameters: { USERNAME: user.email, PASSWORD: DEMO_PASSWORD },
+      }),
+    });
+    const auth = (result.json as { AuthenticationResult?: Record<string, string> } | undefined)?.AuthenticationResult ?? {};
+    story.expectStatus(result, 200, `${user.email} signs in`, auth.IdToken ? "" : undefined);
+    tokens[name] = { idToken: auth.IdToken ?? "", accessToken: auth.AccessToken ?? "" };
+    curl.define(user.tokenVariable, tokens[name].idToken);
+    if (name === "alice") {
+      story.check(Boolean(auth.IdToken && auth.AccessToken && auth.RefreshToken), "Cognito returns three tokens:");
+      for (const [token, purpose] of [
+        ["IdToken", "who the user is (email, tenant, groups): what our API checks"],
+        ["AccessToken", "what the user may do with Cognito's own APIs (scopes)"],
+        ["RefreshToken", "opaque; only trades for new ID and access tokens"],
+      ] as const) {
+        story.say(`  ${token.padEnd(13)} ${(auth[token] ?? "").slice(0, 24)}…  ${purpose}`);
+      }
+      curl.define("ALICE_ACCESS_TOKEN", tokens[name].accessToken);
+      showIdToken(story, auth.IdToken ?? "");
+    }
+  }
+  if (workshop.target === "aws") {
+    const envFile = await writeDemoEnv(api, workshop.cognitoUrl, tokens);
+    story.say(`The commands use shell variables: \`source ${envFile}\` to type them yourself (tokens live 1 hour).`);
+  } else {
+    story.say("The commands use shell variables for the URLs and tokens; this local stack stops with the demo (`npm run local` keeps one running).");
+  }
+
+  const bearer = (name: UserName) => ({ Authorization: `Bearer ${tokens[name].idToken}` });
+  const alice = bearer("alice");
+  const purchase = { item: "Mechanical keyboard", amountCents: 12900, currency: "USD" };
+
+  story.chapter("3-4", "API Gateway hands the token to the Lambda authorizer, which verifies it");
+  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases` }), 401, "no Authorization header: refused before the authorizer runs");
+  story.expectStatus(
+    await curl.send({ method: "GET", url: `${api}/purchases`, headers: { Authorization: `Bearer ${tokens.alice.accessToken}` } }),
+    401,
+    "an access token where an ID token is required",
+  );
+  story.expectStatus(
+    await curl.send({ method: "GET", url: `${api}/purchases`, headers: { Authorization: "Bearer not.a.token" } }),
+    401,
+    "a token that is not a JWT",
+  );
+
+  story.chapter("5-6", "The authorizer answers with a policy for the user's role; API Gateway enforces it");
+  story.expectStatus(
+    await curl.send({ method: "POST", url: `${api}/purchases`, headers: { ...bearer("vera"), "Content-Type": "application/json" }, body: JSON.stringify(purchase) }),
+    403,
+    "a viewer may not record a purchase",
+  );
+  const created = await curl.send({
+    method: "POST",
+    url: `${api}/purchases`,
+    headers: { ...alice, "Content-Type": "application/json" },
+    body: JSON.stringify(purchase),
+  });
+  story.expectStatus(created, 201, "a member records a purchase");
+  const purchaseId = (created.json as { purchaseId?: string } | undefined)?.purchaseId ?? "missing";
+  story.check((created.json as { tenantId?: string } | undefined)?.tenantId === "acme", "stored under the token's tenant, acme");
+  story.expectStatus(await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: alice }), 403, "a member may not delete");
+
+  story.chapter("7", "The purchases Lambda reads and writes only the caller's tenant");
+  const bobsOwn = await curl.send({
+    method: "POST",
+    url: `${api}/purchases`,
+    headers: { ...bearer("bob"), "Content-Type": "application/json", "X-Tenant-Id": "acme" },
+    body: JSON.stringify({ item: "Coffee beans", amountCents: 1800, currency: "EUR" }),
+  });
+  story.expectStatus(bobsOwn, 201, "bob (globex) records a purchase, claiming tenant acme in a header");
+  story.check((bobsOwn.json as { tenantId?: string } | undefined)?.tenantId === "globex", "the header is ignored: stored under globex");
+  const forged = await curl.send({
+    method: "POST",
+    url: `${api}/purchases`,
+    headers: { ...bearer("bob"), "Content-Type": "application/json" },
+    body: JSON.stringify({ ...purchase, tenantId: "acme" }),
+  });
+  story.expectStatus(forged, 400, "a tenantId in the body is rejected");
+  const bobList = await curl.send({ method: "GET", url: `${api}/purchases`, headers: bearer("bob") });
+  story.expectStatus(bobList, 200, "bob lists his tenant's purchases");
+  const bobSees = ((bobList.json as { purchases?: { tenantId: string }[] } | undefined)?.purchases ?? []).map((p) => p.tenantId);
+  story.check(bobSees.length > 0 && bobSees.every((t) => t === "globex"), "bob sees only globex purchases", `(${bobSees.length} listed)`);
+  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases/${purchaseId}`, headers: bearer("bob") }), 404, "bob asks for alice's purchase by id: not found");
+  story.expectStatus(await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: bearer("bob") }), 403, "bob may not delete anything (member)");
+
+  story.chapter("8", "The answers go back to the users");
+  const aliceList = await curl.send({ method: "GET", url: `${api}/purchases?limit=10`, headers: alice });
+  story.expectStatus(aliceList, 200, "alice lists acme's purchases");
+  const aliceSees = (aliceList.json as { purchases?: { purchaseId: string; tenantId: string }[] } | undefined)?.purchases ?? [];
+  story.check(aliceSees.some((p) => p.purchaseId === purchaseId) && aliceSees.every((p) => p.tenantId === "acme"), "alice sees her purchase and nothing of globex");
+  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases`, headers: bearer("vera") }), 200, "vera (viewer) may read");
+  story.expectStatus(await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: bearer("adam") }), 204, "adam (admin) deletes the purchase");
+  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases/${purchaseId}`, headers: alice }), 404, "and it is gone");
+}
+
+async function provision(workshop: WorkshopTarget, user: DemoUser) {
+  try {
+    await workshop.auth.addUserToTenant({ email: user.email, password: DEMO_PASSWORD, tenantId: user.tenantId, role: user.role });
+  } catch (error) {
+    // A deployed stack keeps the demo's users between runs (`npm run cleanup` removes them).
+    if (!(error instanceof AuthError && error.code === "UsernameExistsException")) throw error;
+  }
+}
+
+function showIdToken(story: Story, idToken: string) {
+  const [, payload = ""] = idToken.split(".");
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+  story.say("alice's ID token, decoded (anyone can read a JWT; only the signature makes it trustworthy):");
+  for (const claim of ["sub", "email", "custom:tenantId", "cognito:groups", "token_use", "aud", "iss", "exp"]) {
+    if (claim in claims) story.say(`  ${claim.padEnd(16)} ${JSON.stringify(claims[claim])}`);
+  }
+}
+
+async function writeDemoEnv(api: string, cognitoUrl: string, tokens: Record<UserName, { idToken: string; accessToken: string }>) {
+  const lines = [`export API='${api}'`, `export COGNITO='${cognitoUrl.replace(/\/$/, "")}'`];
+  for (const [name, user] of Object.entries(DEMO_USERS) as [UserName, DemoUser][]) {
+    lines.push(`export ${user.tokenVariable}='${tokens[name].idToken}'`);
+  }
+  lines.push(`export ALICE_ACCESS_TOKEN='${tokens.alice.accessToken}'`);
+  const file = join(PROJECT_ROOT, ".workshop", "demo.env");
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${lines.join("\n")}\n`);
+  return ".workshop/demo.env";
+}
+
+runMain(main);

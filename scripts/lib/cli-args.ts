@@ -1,0 +1,30 @@
+/** The few flags the scripts take; anything else is a one-sentence error. */
+import { parseArgs } from "node:util";
+import type { Target } from "../../shared/local-stack/outputs-file.ts";
+
+// The AWS SDK warns on every Node 20 start that its 2027 releases will need Node 22;
+// README says so once, and the scripts' output stays readable.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+export function parseTarget(argv = process.argv.slice(2), extra: Record<string, { type: "boolean" }> = {}) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { target: { type: "string", default: "local" }, ...extra },
+    strict: true,
+  });
+  const target = values.target as string;
+  if (target !== "local" && target !== "aws") throw new Error(`--target must be "local" or "aws", not "${target}".`);
+  return { ...values, target: target as Target };
+}
+
+/** Runs a script's main: an expected failure prints one sentence and exits 1, never a stack trace. */
+export function runMain(main: () => Promise<number | void>): void {
+  main().then(
+    (code) => process.exit(code ?? 0),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      if (process.env.DEBUG && error instanceof Error) console.error(error.stack);
+      process.exit(1);
+    },
+  );
+}

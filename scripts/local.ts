@@ -1,0 +1,55 @@
+/**
+ * `npm run local`: starts the local stack, writes `.workshop/outputs.local.json`,
+ * prints how to use it, and runs until Ctrl-C.
+ */
+import { parseArgs } from "node:util";
+import { relative } from "node:path";
+import { startLocalStack } from "../shared/local-stack/local-stack.ts";
+import { PROJECT_ROOT, writeOutputsFile } from "../shared/local-stack/outputs-file.ts";
+import { runMain } from "./lib/cli-args.ts";
+import { style } from "./lib/console-style.ts";
+
+async function main() {
+  const { values } = parseArgs({
+    options: { port: { type: "string" }, "cache-ttl": { type: "string" }, quiet: { type: "boolean", default: false } },
+  });
+  const apiPort = values.port === undefined ? undefined : Number(values.port);
+  const ttl = values["cache-ttl"] === undefined ? undefined : Number(values["cache-ttl"]);
+  if (apiPort !== undefined && !Number.isInteger(apiPort)) throw new Error("--port takes a port number.");
+  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600)) throw new Error("--cache-ttl takes seconds, 0 to 3600.");
+
+  console.log(style.dim("Starting the local stack…"));
+  const stack = await startLocalStack({
+    apiPort,
+    authorizerCacheTtlSeconds: ttl,
+    log: values.quiet ? undefined : (line) => console.log(style.dim(`  ${line}`)),
+  });
+  const file = await writeOutputsFile("local", stack.outputs);
+  const { outputs } = stack;
+  const api = outputs.ApiUrl.replace(/\/$/, "");
+
+  console.log(`
+${style.bold("Local stack running")} ${style.dim("(for learning only: the Cognito emulator's signing key is public)")}
+  API              ${api}
+  Cognito          ${outputs.CognitoEndpoint}   pool ${outputs.UserPoolId}, app client ${outputs.UserPoolClientId}
+  DynamoDB         ${outputs.DynamoDbEndpoint}   table ${outputs.TableName}
+  Outputs file     ${relative(PROJECT_ROOT, file)}
+
+${style.bold("Try it")} (in another terminal):
+  export API=${api}
+  curl -i $API/purchases                      ${style.dim("# 401: no token")}
+  npm run token -- alice@acme.example acme     ${style.dim("# creates the user if needed, prints an ID token")}
+  export TOKEN=<the token it printed>
+  curl -i -H "Authorization: Bearer $TOKEN" $API/purchases
+
+Ctrl-C stops it and deletes its data.`);
+
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  console.log(style.dim("\nStopping…"));
+  await stack.stop();
+}
+
+runMain(main);
