@@ -1,0 +1,462 @@
+/**
+ * The synthesized AuthWorkshop stack, as CloudFormation will see it. The stack
+ * is synthesized once (bundling both functions takes a while) with the same
+ * context as `cdk synth` (cdk.json) and the AwsSolutions cdk-nag pack.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Aspects } from "aws-cdk-lib";
+import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks } from "cdk-nag";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUTHORIZER, CORS, ROLES, ROUTES, STAGE_NAME } from "../../shared/api/purchases-api.ts";
+import {
+  AuthWorkshopStack,
+  DEFAULT_CORS_ALLOW_ORIGINS,
+  OUTPUT_KEYS,
+  STACK_NAME,
+  corsOriginsFromContext,
+} from "./workshop-stack.ts";
+
+type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };
+
+const CDK_JSON = new URL("../../cdk.json", import.meta.url);
+
+let outdir: string;
+let stack: AuthWorkshopStack;
+let template: Template;
+let annotations: Annotations;
+let resources: Record<string, CfnResource>;
+let synthMs: number;
+
+beforeAll(() => {
+  const started = performance.now();
+  outdir = mkdtempSync(join(tmpdir(), "auth-workshop-synth-"));
+  const { context } = JSON.parse(readFileSync(CDK_JSON, "utf8")) as { context: Record<string, unknown> };
+  // Any deprecated CDK API the stack uses throws instead of printing a warning.
+  const deprecated = process.env.JSII_DEPRECATED;
+  process.env.JSII_DEPRECATED = "fail";
+  try {
+    const app = new App({ outdir, context });
+    stack = new AuthWorkshopStack(app, STACK_NAME, { env: { account: "123456789012", region: "eu-west-1" } });
+    Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+    template = Template.fromStack(stack);
+    annotations = Annotations.fromStack(stack);
+  } finally {
+    if (deprecated === undefined) delete process.env.JSII_DEPRECATED;
+    else process.env.JSII_DEPRECATED = deprecated;
+  }
+  resources = template.toJSON().Resources as Record<string, CfnResource>;
+  synthMs = performance.now() - started;
+  console.info(`AuthWorkshop synthesized (both functions bundled, cdk-nag run) in ${Math.round(synthMs)} ms`);
+}, 120_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+// ---- helpers ----------------------------------------------------------------
+
+function ofType(type: string): [string, CfnResource][] {
+  return Object.entries(resources).filter(([, resource]) => resource.Type === type);
+}
+
+function onlyOne(type: string): [string, CfnResource] {
+  const found = ofType(type);
+  expect(found, `exactly one ${type}`).toHaveLength(1);
+  return found[0]!;
+}
+
+/** The full path (`/purchases/{purchaseId}`) of an AWS::ApiGateway::Resource, from the template alone. */
+function resourcePath(logicalId: string): string {
+  const resource = resources[logicalId];
+  if (!resource || resource.Type !== "AWS::ApiGateway::Resource") throw new Error(`${logicalId} is not an API resource`);
+  const parent = resource.Properties!.ParentId;
+  const parentPath = parent.Ref ? resourcePath(parent.Ref) : "";
+  return `${parentPath}/${resource.Properties!.PathPart}`;
+}
+
+function methodRoute(method: CfnResource): string {
+  const resourceId = method.Properties!.ResourceId;
+  const path = resourceId.Ref ? resourcePath(resourceId.Ref) : "/";
+  return `${method.Properties!.HttpMethod} ${path}`;
+}
+
+/** The Lambda function whose environment has the variable `name`. */
+function functionWithEnv(name: string): [string, CfnResource] {
+  const found = ofType("AWS::Lambda::Function").filter(([, fn]) => fn.Properties?.Environment?.Variables?.[name] !== undefined);
+  expect(found, `one function with ${name}`).toHaveLength(1);
+  return found[0]!;
+}
+
+function roleOf(fn: CfnResource): string {
+  return fn.Properties!.Role["Fn::GetAtt"][0];
+}
+
+function statementsOfRole(roleId: string): any[] {
+  const role = resources[roleId]!;
+  const inline = (role.Properties?.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
+  const attached = ofType("AWS::IAM::Policy")
+    .filter(([, policy]) => (policy.Properties!.Roles ?? []).some((ref: any) => ref.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties!.PolicyDocument.Statement);
+  return [...inline, ...attached];
+}
+
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** The staged bundle of a function: cdk.out/asset.<hash>/index.mjs. */
+function bundleOf(fn: CfnResource): { path: string; code: string; bytes: number } {
+  const key: string = fn.Properties!.Code.S3Key;
+  const path = join(outdir, `asset.${key.replace(/\.zip$/, "")}`, "index.mjs");
+  expect(existsSync(path), `${path} exists`).toBe(true);
+  return { path, code: readFileSync(path, "utf8"), bytes: statSync(path).size };
+}
+
+/** Every module the bundle still imports at run time (static, dynamic and require). */
+function runtimeImports(code: string): Set<string> {
+  const specifiers = new Set<string>();
+  for (const pattern of [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\bimport\s*["']([^"']+)["']/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g]) {
+    for (const match of code.matchAll(pattern)) specifiers.add(match[1]!);
+  }
+  return specifiers;
+}
+
+const isNodeBuiltin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier);
+
+// ---- identity ---------------------------------------------------------------
+
+describe("user pool", () => {
+  it("signs in with email, self sign-up confirmed by email, is destroyed with the stack", () => {
+    const [, pool] = onlyOne("AWS::Cognito::UserPool");
+    expect(pool.Properties!.UsernameAttributes).toEqual(["email"]);
+    expect(pool.Properties!.AutoVerifiedAttributes).toEqual(["email"]);
+    expect(pool.Properties!.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(false);
+    expect(pool.Properties!.AccountRecoverySetting.RecoveryMechanisms).toEqual([{ Name: "verified_email", Priority: 1 }]);
+    expect(pool.DeletionPolicy).toBe("Delete");
+  });
+
+  it("has a strong password policy", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+          TemporaryPasswordValidityDays: Match.anyValue(),
+        },
+      },
+    });
+  });
+
+  it("offers optional TOTP MFA and no SMS", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      MfaConfiguration: "OPTIONAL",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+    });
+  });
+
+  it("requires email and has an immutable custom tenantId", () => {
+    const [, pool] = onlyOne("AWS::Cognito::UserPool");
+    const schema: any[] = pool.Properties!.Schema;
+    expect(schema).toContainEqual(expect.objectContaining({ Name: "email", Required: true }));
+    const tenantId = schema.find((attribute) => attribute.Name === "tenantId");
+    expect(tenantId).toMatchObject({ AttributeDataType: "String", Mutable: false });
+    expect(Number(tenantId.StringAttributeConstraints.MinLength)).toBeGreaterThanOrEqual(1);
+    expect(Number(tenantId.StringAttributeConstraints.MaxLength)).toBeLessThanOrEqual(256);
+  });
+
+  it("has one group per role", () => {
+    const names = ofType("AWS::Cognito::UserPoolGroup").map(([, group]) => group.Properties!.GroupName);
+    expect(names.sort()).toEqual([...ROLES].sort());
+  });
+});
+
+describe("app client", () => {
+  it("has no secret and allows USER_PASSWORD_AUTH and refresh", () => {
+    const [, client] = onlyOne("AWS::Cognito::UserPoolClient");
+    expect(client.Properties!.GenerateSecret ?? false).toBe(false);
+    expect(client.Properties!.ExplicitAuthFlows).toEqual(expect.arrayContaining(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]));
+    expect(client.Properties!.PreventUserExistenceErrors).toBe("ENABLED");
+  });
+
+  it("issues ID and access tokens for 1 hour and refresh tokens for 30 days", () => {
+    const [, client] = onlyOne("AWS::Cognito::UserPoolClient");
+    const minutes = { minutes: 1, hours: 60, days: 24 * 60 } as Record<string, number>;
+    const units = client.Properties!.TokenValidityUnits;
+    const lifetime = (value: string, unit: string) => Number(client.Properties![value]) * minutes[units[unit]]!;
+    expect(lifetime("IdTokenValidity", "IdToken")).toBe(60);
+    expect(lifetime("AccessTokenValidity", "AccessToken")).toBe(60);
+    expect(lifetime("RefreshTokenValidity", "RefreshToken")).toBe(30 * 24 * 60);
+  });
+
+  it("can read custom:tenantId but never write it", () => {
+    const [, client] = onlyOne("AWS::Cognito::UserPoolClient");
+    expect(client.Properties!.ReadAttributes).toEqual(expect.arrayContaining(["custom:tenantId", "email"]));
+    expect(client.Properties!.WriteAttributes).toBeDefined();
+    expect(client.Properties!.WriteAttributes).not.toContain("custom:tenantId");
+    expect((client.Properties!.WriteAttributes as string[]).filter((name) => name.startsWith("custom:"))).toEqual([]);
+  });
+});
+
+// ---- data -------------------------------------------------------------------
+
+describe("purchases table", () => {
+  it("is keyed by tenant, on demand, with PITR and encryption, destroyed with the stack", () => {
+    const [, table] = onlyOne("AWS::DynamoDB::Table");
+    expect(table.Properties!.KeySchema).toEqual([
+      { AttributeName: "tenantId", KeyType: "HASH" },
+      { AttributeName: "purchaseId", KeyType: "RANGE" },
+    ]);
+    expect(table.Properties!.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: "tenantId", AttributeType: "S" },
+        { AttributeName: "purchaseId", AttributeType: "S" },
+      ]),
+    );
+    expect(table.Properties!.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(table.Properties!.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties!.SSESpecification?.SSEEnabled).toBe(true);
+    expect(table.DeletionPolicy).toBe("Delete");
+  });
+
+  it("the purchases function may touch only the table, with the five item actions and never Scan", () => {
+    const [tableId] = onlyOne("AWS::DynamoDB::Table");
+    const [, fn] = functionWithEnv("TABLE_NAME");
+    expect(fn.Properties!.Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId });
+
+    const roleId = roleOf(fn);
+    expect(resources[roleId]!.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+    const statements = statementsOfRole(roleId);
+    const dynamo = statements.filter((statement) => asArray(statement.Action).some((action: string) => action.startsWith("dynamodb:")));
+    const actions = dynamo.flatMap((statement) => asArray(statement.Action));
+    expect(new Set(actions)).toEqual(
+      new Set(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]),
+    );
+    expect(actions).not.toContain("dynamodb:Scan");
+    expect(actions.filter((action) => action.includes("*"))).toEqual([]);
+    for (const statement of dynamo) {
+      expect(statement.Effect).toBe("Allow");
+      expect(statement.Condition).toBeUndefined();
+      expect(asArray(statement.Resource)).toEqual([{ "Fn::GetAtt": [tableId, "Arn"] }]);
+    }
+  });
+
+  it("no identity in the stack can Scan or use dynamodb:*", () => {
+    const everyStatement = [...ofType("AWS::IAM::Policy"), ...ofType("AWS::IAM::Role")].flatMap(([, resource]) => [
+      ...(resource.Properties?.PolicyDocument?.Statement ?? []),
+      ...(resource.Properties?.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement),
+    ]);
+    const actions = everyStatement.flatMap((statement) => asArray(statement.Action ?? []));
+    expect(actions).not.toContain("dynamodb:Scan");
+    expect(actions.filter((action: string) => /^dynamodb:.*\*/.test(action) || action === "*")).toEqual([]);
+  });
+});
+
+// ---- functions --------------------------------------------------------------
+
+describe("functions", () => {
+  it("run on the latest Node.js on arm64, with 256 MB, 10 s and source maps", () => {
+    const functions = ofType("AWS::Lambda::Function");
+    expect(functions).toHaveLength(2);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: "nodejs24.x",
+        Architectures: ["arm64"],
+        MemorySize: 256,
+        Timeout: 10,
+        Handler: "index.handler",
+      });
+      expect(fn.Properties!.Environment.Variables.NODE_OPTIONS).toBe("--enable-source-maps");
+    }
+  });
+
+  it("each logs to its own log group and may write to it only", () => {
+    for (const [, fn] of ofType("AWS::Lambda::Function")) {
+      const logGroupId: string = fn.Properties!.LoggingConfig.LogGroup.Ref;
+      expect(resources[logGroupId]!.Type).toBe("AWS::Logs::LogGroup");
+      const logs = statementsOfRole(roleOf(fn)).filter((statement) => asArray(statement.Action).some((action: string) => action.startsWith("logs:")));
+      for (const statement of logs) expect(asArray(statement.Resource)).toEqual([{ "Fn::GetAtt": [logGroupId, "Arn"] }]);
+      expect(resources[roleOf(fn)]!.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+    }
+  });
+
+  it("the authorizer knows the user pool and the app client", () => {
+    const [poolId] = onlyOne("AWS::Cognito::UserPool");
+    const [clientId] = onlyOne("AWS::Cognito::UserPoolClient");
+    const [, fn] = functionWithEnv("USER_POOL_ID");
+    expect(fn.Properties!.Environment.Variables).toMatchObject({
+      USER_POOL_ID: { Ref: poolId },
+      USER_POOL_CLIENT_ID: { Ref: clientId },
+    });
+  });
+
+  it("every log group has a retention and goes with the stack", () => {
+    const groups = ofType("AWS::Logs::LogGroup");
+    // two functions, access logs, execution logs
+    expect(groups.length).toBeGreaterThanOrEqual(4);
+    for (const [, group] of groups) {
+      expect(group.Properties!.RetentionInDays).toBeGreaterThan(0);
+      expect(group.DeletionPolicy).toBe("Delete");
+    }
+  });
+});
+
+describe("bundles", () => {
+  it("the authorizer is a small ES module without the AWS SDK", () => {
+    const [, fn] = functionWithEnv("USER_POOL_ID");
+    const bundle = bundleOf(fn);
+    console.info(`authorizer bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB minified (${bundle.path})`);
+    expect(bundle.code).toMatch(/^import\s*\{\s*createRequire\s*\}\s*from\s*["']module["']/);
+    expect(bundle.code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    expect(bundle.code).not.toMatch(/@aws-sdk\/|@smithy\/|["']aws-sdk["']/);
+    for (const specifier of runtimeImports(bundle.code)) expect(isNodeBuiltin(specifier), `imports ${specifier}`).toBe(true);
+    expect(bundle.bytes).toBeLessThan(100 * 1024);
+  });
+
+  it("the purchases function bundles everything but the runtime's AWS SDK", () => {
+    const [, fn] = functionWithEnv("TABLE_NAME");
+    const bundle = bundleOf(fn);
+    console.info(`purchases bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB minified (${bundle.path})`);
+    expect(bundle.code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    // The SDK comes from the Lambda runtime, so it is imported, not embedded.
+    expect(runtimeImports(bundle.code)).toContain("@aws-sdk/lib-dynamodb");
+    for (const specifier of runtimeImports(bundle.code)) {
+      expect(isNodeBuiltin(specifier) || specifier.startsWith("@aws-sdk/"), `imports ${specifier}`).toBe(true);
+    }
+  });
+});
+
+// ---- API --------------------------------------------------------------------
+
+describe("REST API", () => {
+  it("has one method per route, each behind the TOKEN authorizer", () => {
+    const [authorizerId] = onlyOne("AWS::ApiGateway::Authorizer");
+    const methods = ofType("AWS::ApiGateway::Method").filter(([, method]) => method.Properties!.HttpMethod !== "OPTIONS");
+    expect(methods.map(([, method]) => methodRoute(method)).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    for (const [, method] of methods) {
+      expect(method.Properties!.AuthorizationType).toBe("CUSTOM");
+      expect(method.Properties!.AuthorizerId).toEqual({ Ref: authorizerId });
+      expect(method.Properties!.Integration.Type).toBe("AWS_PROXY");
+    }
+  });
+
+  it("routes each method to the function ROUTES names", () => {
+    const [purchasesId] = functionWithEnv("TABLE_NAME");
+    for (const [, method] of ofType("AWS::ApiGateway::Method").filter(([, m]) => m.Properties!.HttpMethod !== "OPTIONS")) {
+      const route = ROUTES.find((r) => `${r.method} ${r.path}` === methodRoute(method))!;
+      expect(route.function).toBe("purchases");
+      expect(JSON.stringify(method.Properties!.Integration.Uri)).toContain(`"${purchasesId}"`);
+    }
+  });
+
+  it("authorizer: TOKEN on the Authorization header, results cached 300 s", () => {
+    const [, authorizer] = onlyOne("AWS::ApiGateway::Authorizer");
+    expect(authorizer.Properties).toMatchObject({
+      Type: "TOKEN",
+      IdentitySource: `method.request.header.${AUTHORIZER.identityHeader}`,
+      AuthorizerResultTtlInSeconds: AUTHORIZER.resultsCacheTtlSeconds,
+    });
+    expect(AUTHORIZER.resultsCacheTtlSeconds).toBe(300);
+    const [authorizerFunctionId] = functionWithEnv("USER_POOL_ID");
+    expect(JSON.stringify(authorizer.Properties!.AuthorizerUri)).toContain(`"${authorizerFunctionId}"`);
+  });
+
+  it("only the CORS preflights are unauthenticated", () => {
+    const open = ofType("AWS::ApiGateway::Method").filter(([, method]) => (method.Properties!.AuthorizationType ?? "NONE") === "NONE");
+    expect(open.length).toBe(new Set(ROUTES.map((route) => route.path)).size);
+    for (const [, method] of open) {
+      expect(method.Properties!.HttpMethod).toBe("OPTIONS");
+      expect(method.Properties!.Integration.Type).toBe("MOCK");
+      const headers = method.Properties!.Integration.IntegrationResponses[0].ResponseParameters;
+      expect(headers["method.response.header.Access-Control-Allow-Origin"]).toBe(`'${DEFAULT_CORS_ALLOW_ORIGINS[0]}'`);
+      expect(headers["method.response.header.Access-Control-Allow-Headers"]).toBe(`'${CORS.allowHeaders.join(",")}'`);
+    }
+  });
+
+  it("API Gateway's own 4XX and 5XX carry the CORS header", () => {
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+      template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+        ResponseType: type,
+        ResponseParameters: { "gatewayresponse.header.Access-Control-Allow-Origin": `'${DEFAULT_CORS_ALLOW_ORIGINS[0]}'` },
+      });
+    }
+  });
+
+  it("stage: access logs as JSON, execution logs without data trace, throttling, metrics, tracing", () => {
+    const [, stage] = onlyOne("AWS::ApiGateway::Stage");
+    expect(stage.Properties!.StageName).toBe(STAGE_NAME);
+    expect(stage.Properties!.TracingEnabled).toBe(true);
+    const access = stage.Properties!.AccessLogSetting;
+    expect(access.DestinationArn).toBeDefined();
+    const format = JSON.parse(access.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: "$context.requestId", status: "$context.status", ip: "$context.identity.sourceIp" });
+    expect(stage.Properties!.MethodSettings).toContainEqual(
+      expect.objectContaining({
+        HttpMethod: "*",
+        ResourcePath: "/*",
+        LoggingLevel: "INFO",
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+      }),
+    );
+  });
+
+  it("has a regional endpoint", () => {
+    template.hasResourceProperties("AWS::ApiGateway::RestApi", { EndpointConfiguration: { Types: ["REGIONAL"] } });
+  });
+});
+
+// ---- outputs and compliance ---------------------------------------------------
+
+describe("stack", () => {
+  it("outputs exactly the keys the outputs file promises", () => {
+    expect(Object.keys(template.findOutputs("*")).sort()).toEqual([...OUTPUT_KEYS].sort());
+    const [apiId] = onlyOne("AWS::ApiGateway::RestApi");
+    expect(JSON.stringify(template.findOutputs("ApiUrl"))).toContain(`"${apiId}"`);
+  });
+
+  it("has no unsuppressed AwsSolutions (cdk-nag) errors", () => {
+    const errors = annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    expect(errors.map((error) => `${error.id}: ${String(error.entry.data).split("\n")[0]}`)).toEqual([]);
+  });
+
+  it("has no unsuppressed AwsSolutions (cdk-nag) warnings", () => {
+    const warnings = annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"));
+    expect(warnings.map((warning) => `${warning.id}: ${String(warning.entry.data).split("\n")[0]}`)).toEqual([]);
+  });
+
+  it("has no warnings at all (deprecations included)", () => {
+    const warnings = annotations.findWarning("*", Match.anyValue());
+    expect(warnings.map((warning) => `${warning.id}: ${String(warning.entry.data).split("\n")[0]}`)).toEqual([]);
+  });
+
+  it("synthesizes in reasonable time", () => {
+    expect(synthMs).toBeLessThan(60_000);
+  });
+});
+
+describe("corsOriginsFromContext", () => {
+  it("defaults to the Vite dev server", () => {
+    expect(corsOriginsFromContext(undefined)).toEqual(["http://localhost:5173"]);
+    expect(corsOriginsFromContext("")).toEqual(["http://localhost:5173"]);
+  });
+
+  it("accepts an array, a JSON array or a comma-separated string", () => {
+    expect(corsOriginsFromContext(["https://a.example"])).toEqual(["https://a.example"]);
+    expect(corsOriginsFromContext('["https://a.example","https://b.example"]')).toEqual(["https://a.example", "https://b.example"]);
+    expect(corsOriginsFromContext("https://a.example, http://localhost:3000")).toEqual(["https://a.example", "http://localhost:3000"]);
+  });
+
+  it("rejects values that are not origins", () => {
+    expect(() => corsOriginsFromContext("https://a.example/app")).toThrow(/not an origin/);
+    expect(() => corsOriginsFromContext("a.example")).toThrow(/not an origin/);
+    expect(() => corsOriginsFromContext(["'; drop"])).toThrow(/not an origin/);
+    expect(() => corsOriginsFromContext({ origin: "x" })).toThrow(/must be an array/);
+  });
+});
