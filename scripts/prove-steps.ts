@@ -1,0 +1,54 @@
+/**
+ * Part of `npm test`: proves the workshop's promise for every step. The
+ * solution passes its checkpoint; the starter fails it, and only because the
+ * learner's part (a TODO) is missing, never a compile or import error; and the
+ * starter's files mirror the solution's, so copying a solution over its
+ * starter is exactly what `--solution` checks.
+ */
+import { readdirSync } from "node:fs";
+import { runCheckpoint } from "../shared/checkpoint/run-checkpoint.ts";
+import { STEPS, stepExists, stepFolder, type StepInfo } from "../shared/checkpoint/steps.ts";
+import { runMain } from "./lib/cli-args.ts";
+import { FAIL, PASS } from "./lib/console-style.ts";
+
+async function proveStep(step: StepInfo): Promise<string[]> {
+  const problems: string[] = [];
+
+  const solution = await runCheckpoint(step, "solutions");
+  problems.push(...solution.loadErrors.map((e) => `solution: ${e}`));
+  for (const check of solution.checks.filter((c) => !c.passed)) problems.push(`solution fails "${check.name}": ${check.reason}`);
+
+  const starter = await runCheckpoint(step, "steps");
+  problems.push(...starter.loadErrors.map((e) => `starter does not load: ${e}`));
+  const failures = starter.checks.filter((c) => !c.passed);
+  if (failures.length === 0) problems.push("starter passes every check: the learner has nothing to do");
+  for (const check of failures) {
+    if (!check.reason?.includes("TODO")) problems.push(`starter fails "${check.name}" for a reason that is not a TODO: ${check.reason}`);
+  }
+  if (starter.checks.length !== solution.checks.length) {
+    problems.push(`starter ran ${starter.checks.length} checks, solution ${solution.checks.length}`);
+  }
+
+  const solutionFiles = new Set(readdirSync(stepFolder(step, "solutions")));
+  for (const file of readdirSync(stepFolder(step, "steps"))) {
+    if (file.endsWith(".ts") && !solutionFiles.has(file)) problems.push(`steps/${step.slug}/${file} has no solution file of the same name`);
+  }
+
+  const summary = `solution ${solution.checks.filter((c) => c.passed).length}/${solution.checks.length}, starter ${starter.checks.filter((c) => c.passed).length}/${starter.checks.length}`;
+  console.log(`${problems.length === 0 ? PASS : FAIL} step ${step.number} ${step.slug}: ${summary}`);
+  for (const problem of problems) console.log(`    ${problem}`);
+  return problems;
+}
+
+async function main(): Promise<number> {
+  let passed = 0;
+  let failed = 0;
+  for (const step of STEPS.filter(stepExists)) {
+    if ((await proveStep(step)).length === 0) passed += 1;
+    else failed += 1;
+  }
+  console.log(`steps: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+runMain(main);
