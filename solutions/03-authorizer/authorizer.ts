@@ -52,18 +52,27 @@ export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenA
 /** Accepts `Bearer <token>` and the bare token. */
 export function tokenFromHeader(header: string | undefined): string {
   const value = (header ?? "").trim();
-  const bearer = /^Bearer\s+(.*)$/i.exec(value);
-  return (bearer ? bearer[1]! : value).trim();
+  const bearer = /^Bearer(?:\s+(.*))?$/i.exec(value);
+  return (bearer ? (bearer[1] ?? "") : value).trim();
 }
 
-/** A JWKS cache that fetches from another URL than the verifier's (Cognito's) one. */
+/**
+ * A JWKS cache that fetches from another URL than the verifier's (Cognito's).
+ * The verifier knows two issuer URLs per pool and hydrates both at once; here
+ * both are the one local URL, so concurrent downloads share one request.
+ */
 function jwksCacheFetchingFrom(jwksUrl: string): SimpleJwksCache {
+  let inFlight: Promise<ArrayBuffer> | undefined;
+  const download = async () => {
+    const response = await fetch(jwksUrl);
+    if (!response.ok) throw new Error(`JWKS download failed: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  };
   return new SimpleJwksCache({
     fetcher: {
-      async fetch() {
-        const response = await fetch(jwksUrl);
-        if (!response.ok) throw new Error(`JWKS download failed: HTTP ${response.status}`);
-        return response.arrayBuffer();
+      fetch() {
+        inFlight ??= download().finally(() => (inFlight = undefined));
+        return inFlight;
       },
     },
   });
