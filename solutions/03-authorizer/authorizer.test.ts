@@ -90,7 +90,7 @@ describe("createAuthorizer", () => {
   // [case, token, what the verifier must have caught (the logged reason)]
   const rejected: [string, () => string, RegExp][] = [
     ["empty header", () => "", /empty/i],
-    ["'Bearer ' only", () => "Bearer ", /3 parts/],
+    ["'Bearer ' only", () => "Bearer ", /Empty JWT/],
     ["garbage", () => "not-a-jwt", /3 parts/],
     ["garbage with dots", () => "Bearer aaa.bbb.ccc", /not a valid JSON/i],
     ["expired", () => idToken({ now: Math.floor(Date.now() / 1000) - 7200, ttlSeconds: 3600 }), /expired/i],
