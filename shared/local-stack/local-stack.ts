@@ -34,6 +34,8 @@ export interface LocalStackOptions {
    */
   createAuthorizer?: (config: AuthorizerConfig) => Promise<TokenAuthorizer> | TokenAuthorizer;
   createPurchasesHandler?: (config: PurchasesHandlerConfig) => ProxyFunction;
+  /** Methods served without the authorizer (a misconfiguration the validation step's mutants need). */
+  methodsWithoutAuthorizer?: readonly string[];
 }
 
 export interface LocalStack {
@@ -86,6 +88,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER.resultsCacheTtlSeconds,
       cors: { allowOrigins: [LOCAL_CORS_ORIGIN], allowHeaders: CORS.allowHeaders, allowMethods: CORS.allowMethods },
       port: options.apiPort,
+      methodsWithoutAuthorizer: options.methodsWithoutAuthorizer,
       log,
     });
     stops.push(gateway.close);

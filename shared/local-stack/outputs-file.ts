@@ -23,12 +23,12 @@ export interface StackOutputs {
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+/** `WORKSHOP_OUTPUTS_FILE` points a run at another stack (the validation step's checkpoint does). */
 export function outputsFilePath(target: Target): string {
-  return join(PROJECT_ROOT, ".workshop", `outputs.${target}.json`);
+  return process.env.WORKSHOP_OUTPUTS_FILE ?? join(PROJECT_ROOT, ".workshop", `outputs.${target}.json`);
 }
 
-export async function writeOutputsFile(target: Target, outputs: StackOutputs): Promise<string> {
-  const file = outputsFilePath(target);
+export async function writeOutputsFile(target: Target, outputs: StackOutputs, file = outputsFilePath(target)): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify({ [STACK_NAME]: outputs }, null, 2)}\n`);
   return file;

@@ -18,7 +18,7 @@ export type {
 export { AuthorizerCache } from "./authorizer-cache.ts";
 export type { AuthorizerCacheOptions } from "./authorizer-cache.ts";
 export { authorizerForEvent, buildProxyEvent, MalformedRequestError } from "./proxy-event.ts";
-export type { ProxyEventInput } from "./proxy-event.ts";
+export type { ProxyEventAuthorizer, ProxyEventInput } from "./proxy-event.ts";
 export { toHttpResponse } from "./proxy-result.ts";
 export type { HttpResponse, ProxyResultValidation } from "./proxy-result.ts";
 export { matchRoute, resourceExists } from "./route-matcher.ts";

@@ -489,3 +489,13 @@ function rawGet(port: number, path: string, rawHeaders: string[]): Promise<{ sta
     req.end();
   });
 }
+
+describe("a method deployed without the authorizer (the misconfiguration validation tests must catch)", () => {
+  it("reaches the function with no token and no authorizer context; other methods stay protected", async () => {
+    const gateway = await start({ methodsWithoutAuthorizer: ["GET /purchases"] });
+    expect((await send(`${gateway.url}/purchases`)).status).toBe(200);
+    expect(authorizer).not.toHaveBeenCalled();
+    expect(lastEvent().requestContext.authorizer).toBeNull();
+    expect((await send(`${gateway.url}/purchases/1`)).status).toBe(401);
+  });
+});

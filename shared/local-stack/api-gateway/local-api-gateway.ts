@@ -25,7 +25,7 @@ import * as responses from "./gateway-responses.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
 import { evaluatePolicy, methodArn, validateAuthorizerResult } from "./policy-evaluator.ts";
 import type { ValidAuthorizerResult } from "./policy-evaluator.ts";
-import { buildProxyEvent, MalformedRequestError } from "./proxy-event.ts";
+import { buildProxyEvent, MalformedRequestError, type ProxyEventAuthorizer } from "./proxy-event.ts";
 import { toHttpResponse } from "./proxy-result.ts";
 import type { HttpResponse } from "./proxy-result.ts";
 import { matchRoute, resourceExists } from "./route-matcher.ts";
@@ -53,6 +53,12 @@ export interface LocalApiGatewayOptions {
   clock?: () => number;
   /** One line per request. */
   log?: (line: string) => void;
+  /**
+   * Methods deployed with no authorizer (`"GET /purchases"`): a
+   * misconfiguration, never the workshop's API; the validation step's mutants
+   * use it to show what a test must catch.
+   */
+  methodsWithoutAuthorizer?: readonly string[];
 }
 
 export interface LocalApiGatewayStats {
@@ -138,17 +144,25 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
     const match = matchRoute(options.routes, method, path);
     if (!match) return responses.MISSING_AUTHENTICATION_TOKEN;
 
-    const token = header(req, identityHeader);
-    if (token === undefined || token.trim() === "") return responses.UNAUTHORIZED;
+    let authorizer: ProxyEventAuthorizer | undefined;
+    if (!options.methodsWithoutAuthorizer?.includes(`${method} ${match.route.path}`)) {
+      const token = header(req, identityHeader);
+      if (token === undefined || token.trim() === "") return responses.UNAUTHORIZED;
 
-    const arn = methodArn({ ...options, method, path });
-    const authorization = await authorize(token, arn, trace);
-    if (authorization.kind === "response") return authorization.response;
+      const arn = methodArn({ ...options, method, path });
+      const authorization = await authorize(token, arn, trace);
+      if (authorization.kind === "response") return authorization.response;
 
-    // The policy, cached or fresh, is judged against *this* request's ARN.
-    const decision = evaluatePolicy(authorization.result.policyDocument, arn);
-    if (decision === "explicit-deny") return responses.EXPLICIT_DENY;
-    if (decision === "implicit-deny") return responses.IMPLICIT_DENY;
+      // The policy, cached or fresh, is judged against *this* request's ARN.
+      const decision = evaluatePolicy(authorization.result.policyDocument, arn);
+      if (decision === "explicit-deny") return responses.EXPLICIT_DENY;
+      if (decision === "implicit-deny") return responses.IMPLICIT_DENY;
+      authorizer = {
+        principalId: authorization.result.principalId,
+        context: authorization.result.context,
+        integrationLatency: authorization.latencyMs,
+      };
+    }
 
     let event: APIGatewayProxyEvent;
     try {
@@ -166,11 +180,7 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
         sourceIp: (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""),
         protocol: `HTTP/${req.httpVersion}`,
         requestTimeEpoch: clock(),
-        authorizer: {
-          principalId: authorization.result.principalId,
-          context: authorization.result.context,
-          integrationLatency: authorization.latencyMs,
-        },
+        authorizer,
       });
     } catch (error) {
       if (!(error instanceof MalformedRequestError)) throw error;

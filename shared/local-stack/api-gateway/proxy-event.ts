@@ -31,12 +31,15 @@ export interface ProxyEventInput {
   protocol?: string;
   requestTimeEpoch: number;
   requestId?: string;
-  authorizer: {
-    principalId: string;
-    context: Record<string, AuthorizerContextValue>;
-    /** Milliseconds the authorizer took; 0 when the answer came from the cache. */
-    integrationLatency: number;
-  };
+  /** Absent for a method without an authorizer. */
+  authorizer?: ProxyEventAuthorizer;
+}
+
+export interface ProxyEventAuthorizer {
+  principalId: string;
+  context: Record<string, AuthorizerContextValue>;
+  /** Milliseconds the authorizer took; 0 when the answer came from the cache. */
+  integrationLatency: number;
 }
 
 export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
@@ -89,7 +92,7 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
         userAgent: userAgent ?? null,
         userArn: null,
       },
-      authorizer: authorizerForEvent(input.authorizer),
+      authorizer: input.authorizer ? authorizerForEvent(input.authorizer) : null,
     },
     body: input.body.length > 0 ? input.body : null,
     isBase64Encoded: false,
@@ -101,7 +104,7 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
  * value stringified (`1` -> `"1"`, `true` -> `"true"`), as the API Gateway
  * developer guide states; principalId and integrationLatency are added.
  */
-export function authorizerForEvent({ principalId, context, integrationLatency }: ProxyEventInput["authorizer"]): {
+export function authorizerForEvent({ principalId, context, integrationLatency }: ProxyEventAuthorizer): {
   [key: string]: string | number;
 } {
   const stringified = Object.fromEntries(Object.entries(context).map(([key, value]) => [key, String(value)]));
