@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["shared/**/*.test.ts", "solutions/**/*.test.ts", "scripts/**/*.test.ts"],
-          exclude: ["**/*.e2e.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.e2e.test.ts", "**/*.validation.test.ts", "**/node_modules/**"],
           ...shared,
         },
       },

@@ -4,6 +4,12 @@
  * over HTTP.
  */
 import { randomUUID } from "node:crypto";
+import {
+  AdminDeleteUserCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import type { Role } from "../api/purchases-api.ts";
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
 import { LOCAL_CREDENTIALS } from "../local-stack/local-credentials.ts";
@@ -30,15 +36,55 @@ export const TEST_PASSWORD = "Test-password-1234!";
 export class WorkshopApi {
   readonly auth: AuthClient;
   readonly apiUrl: string;
+  /** The operator's view of the user pool (admin API), for set-up and clean-up. */
+  private readonly cognito: CognitoIdentityProviderClient;
+  private readonly createdUsers: TestUser[] = [];
+  private readonly createdClients: string[] = [];
 
   constructor(readonly outputs: StackOutputs) {
     this.apiUrl = outputs.ApiUrl.replace(/\/$/, "");
-    this.auth = new AuthClient({
+    const endpoint = outputs.CognitoEndpoint ? { endpoint: outputs.CognitoEndpoint, credentials: LOCAL_CREDENTIALS } : {};
+    this.auth = this.authClientFor(outputs.UserPoolClientId);
+    this.cognito = new CognitoIdentityProviderClient({ region: outputs.Region, ...endpoint });
+  }
+
+  /** True against the local stack, whose emulator's signing key is public (so tests can forge with it). */
+  get isLocal(): boolean {
+    return Boolean(this.outputs.CognitoEndpoint);
+  }
+
+  private authClientFor(clientId: string): AuthClient {
+    const { outputs } = this;
+    return new AuthClient({
       region: outputs.Region,
       userPoolId: outputs.UserPoolId,
-      clientId: outputs.UserPoolClientId,
+      clientId,
       ...(outputs.CognitoEndpoint ? { endpoint: outputs.CognitoEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
     });
+  }
+
+  /**
+   * Signs a user in through another app client of the same pool (created for
+   * the test, removed by cleanup): its ID tokens carry another audience.
+   */
+  async signInThroughAnotherAppClient(user: TestUser): Promise<string> {
+    const { UserPoolClient } = await this.cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: this.outputs.UserPoolId,
+        ClientName: `validation-other-${randomUUID().slice(0, 8)}`,
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        ReadAttributes: ["email", "custom:tenantId"],
+      }),
+    );
+    const clientId = UserPoolClient?.ClientId;
+    if (!clientId) throw new Error("Cognito created no app client.");
+    this.createdClients.push(clientId);
+    const other = this.authClientFor(clientId);
+    try {
+      return (await other.signIn(user.email, TEST_PASSWORD)).idToken;
+    } finally {
+      other.destroy();
+    }
   }
 
   /** A tenant id no other test uses. */
@@ -51,7 +97,9 @@ export class WorkshopApi {
     const email = `${role}-${randomUUID().slice(0, 8)}@${tenantId}.test`;
     await this.auth.addUserToTenant({ email, password: TEST_PASSWORD, tenantId, role });
     const tokens = await this.auth.signIn(email, TEST_PASSWORD);
-    return { email, tenantId, role, ...tokens };
+    const user = { email, tenantId, role, ...tokens };
+    this.createdUsers.push(user);
+    return user;
   }
 
   /** Calls the API; `token` goes in the Authorization header as `Bearer <token>` unless `authorization` is given. */
@@ -79,8 +127,38 @@ export class WorkshopApi {
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
+  /**
+   * Leaves the stack as it was: deletes every purchase of the tenants this
+   * instance created users in (through the API, as an admin of each), then
+   * the users and app clients it created.
+   */
+  async cleanup(): Promise<void> {
+    const tenants = [...new Set(this.createdUsers.map((u) => u.tenantId))];
+    for (const tenantId of tenants) {
+      const admin = this.createdUsers.find((u) => u.tenantId === tenantId && u.role === "admin") ?? (await this.user(tenantId, "admin"));
+      let page: ApiResponse<{ purchases?: { purchaseId: string }[]; nextToken?: string }>;
+      do {
+        page = await this.call("GET", "/purchases?limit=100", { token: admin.idToken });
+        for (const { purchaseId } of page.body?.purchases ?? []) {
+          await this.call("DELETE", `/purchases/${purchaseId}`, { token: admin.idToken });
+        }
+      } while (page.status === 200 && page.body?.nextToken);
+    }
+    for (const user of this.createdUsers.splice(0)) {
+      await this.cognito
+        .send(new AdminDeleteUserCommand({ UserPoolId: this.outputs.UserPoolId, Username: user.email }))
+        .catch(() => undefined);
+    }
+    for (const clientId of this.createdClients.splice(0)) {
+      await this.cognito
+        .send(new DeleteUserPoolClientCommand({ UserPoolId: this.outputs.UserPoolId, ClientId: clientId }))
+        .catch(() => undefined);
+    }
+  }
+
   close(): void {
     this.auth.destroy();
+    this.cognito.destroy();
   }
 }
 
