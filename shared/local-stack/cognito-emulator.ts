@@ -10,7 +10,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { generateKeyPairSync, randomUUID, type JsonWebKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   AddCustomAttributesCommand,
@@ -22,6 +25,8 @@ import { ROLES } from "../api/purchases-api.ts";
 import { findFreePort } from "./free-port.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
 
+const require = createRequire(import.meta.url);
+
 export interface CognitoEmulator {
   /** Where the Cognito API answers (the SDK's `endpoint`). */
   endpoint: string;
@@ -32,6 +37,11 @@ export interface CognitoEmulator {
   jwksUrl: string;
   /** The confirmation code last sent to this user (cognito-local "sends" it to its log). */
   confirmationCode(email: string): Promise<string>;
+  /**
+   * Rotates the signing key as Cognito can: new tokens are signed with a new
+   * key and kid; the JWKS publishes it beside the old ones.
+   */
+  rotateSigningKey(): Promise<{ kid: string }>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +82,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
     }),
   );
 
+  const keysFile = join(dataDir, "signing-keys.json");
+  await writeFile(keysFile, JSON.stringify(initialSigningKeys()));
+
   const child = spawn(process.execPath, [fileURLToPath(new URL("./cognito-local-child.cjs", import.meta.url))], {
     cwd: dataDir,
     // cognito-local still loads the AWS SDK v2, which warns on start: not our learners' concern.
@@ -103,6 +116,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
         const user = Object.values(db.Users).find((u) => u.Attributes?.some((a) => a.Name === "email" && a.Value === email));
         if (!user?.ConfirmationCode) throw new Error(`No confirmation code was sent to ${email}.`);
         return user.ConfirmationCode;
+      },
+      async rotateSigningKey() {
+        const keys = JSON.parse(await readFile(keysFile, "utf8")) as SigningKeysFile;
+        const next = newSigningKey(`rotated-${keys.published.length}-${randomUUID().slice(0, 8)}`);
+        await writeFile(keysFile, JSON.stringify({ current: next.current, published: [...keys.published, next.jwk] }));
+        return { kid: next.current.kid };
       },
       stop,
     };
@@ -167,6 +186,27 @@ async function stopChild(child: ChildProcess) {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");
   });
+}
+
+interface SigningKeysFile {
+  current: { kid: string; privateKeyPem: string };
+  published: JsonWebKey[];
+}
+
+/** cognito-local's own key (public, shipped in its package) under its own kid. */
+function initialSigningKeys(): SigningKeysFile {
+  const pkg = dirname(require.resolve("cognito-local/package.json"));
+  const { pem } = JSON.parse(readFileSync(join(pkg, "lib", "keys", "cognitoLocal.private.json"), "utf8")) as { pem: string };
+  const { jwk } = JSON.parse(readFileSync(join(pkg, "lib", "keys", "cognitoLocal.public.json"), "utf8")) as { jwk: JsonWebKey };
+  return { current: { kid: "CognitoLocal", privateKeyPem: pem }, published: [jwk] };
+}
+
+function newSigningKey(kid: string): { current: SigningKeysFile["current"]; jwk: JsonWebKey } {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return {
+    current: { kid, privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString() },
+    jwk: { ...publicKey.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" } as JsonWebKey,
+  };
 }
 
 function randomIdSuffix(): string {
