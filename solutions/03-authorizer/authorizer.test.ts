@@ -8,9 +8,10 @@ import {
   signJwt,
   tamperPayload,
   type CognitoClaimsOptions,
+  type JwtPayload,
   type SigningKey,
 } from "../../shared/test-helpers/token-factory.ts";
-import { createAuthorizer, tokenFromHeader, type TokenAuthorizer } from "./authorizer.ts";
+import { createAuthorizer, MAX_CLOCK_SKEW_SECONDS, tokenFromHeader, type TokenAuthorizer } from "./authorizer.ts";
 
 const REGION = "us-east-1";
 const USER_POOL_ID = "us-east-1_AbCdEf123";
@@ -25,6 +26,8 @@ const event = (authorizationToken: string): APIGatewayTokenAuthorizerEvent => ({
   authorizationToken,
   methodArn: METHOD_ARN,
 });
+
+const withoutClaim = (payload: JwtPayload, claim: string): JwtPayload => Object.fromEntries(Object.entries(payload).filter(([name]) => name !== claim));
 
 let key: SigningKey;
 let jwks: JwksServer;
@@ -131,6 +134,10 @@ describe("createAuthorizer", () => {
     ],
     ["no kid", () => signJwt({ key, header: { kid: undefined }, payload: claimsA() }), /kid/i],
     ["signature stripped", () => idToken().replace(/\.[^.]+$/, "."), /3 parts|signature/i],
+    // aws-jwt-verify accepts these three; checkTokenTimes (its customJwtCheck) refuses them.
+    ["iat an hour in the future", () => idToken({ now: Math.floor(Date.now() / 1000) + 3600 }), /future/i],
+    ["no exp", () => signJwt({ key, payload: withoutClaim(claimsA(), "exp") }), /no exp/i],
+    ["no iat", () => signJwt({ key, payload: withoutClaim(claimsA(), "iat") }), /no iat/i],
   ];
 
   it.each(rejected)("rejects %s with exactly Error('Unauthorized')", async (_, token, reason) => {
@@ -144,6 +151,11 @@ describe("createAuthorizer", () => {
     expect(rejections.length).toBe(before + 1);
     expect(rejections.at(-1)).toMatch(reason);
     expect((error as Error).message).not.toContain(rejections.at(-1) ?? "");
+  });
+
+  it(`allows an iat up to ${MAX_CLOCK_SKEW_SECONDS} s ahead of this clock (clock skew)`, async () => {
+    const result = await authorize(event(idToken({ now: Math.floor(Date.now() / 1000) + MAX_CLOCK_SKEW_SECONDS - 10 })));
+    expect(result.principalId).toBe(SUB);
   });
 
   it("downloads the JWKS at cold start only, never per request, across 20 verifications", async () => {

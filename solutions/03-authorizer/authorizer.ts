@@ -6,6 +6,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
+import type { CognitoIdTokenPayload, JwtPayload } from "aws-jwt-verify/jwt-model";
 import { buildTenantPolicy } from "../04-policy-and-context/tenant-policy.ts";
 
 export interface AuthorizerConfig {
@@ -23,28 +24,31 @@ export interface AuthorizerConfig {
 
 export type TokenAuthorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
+/** What the handler needs of the verifier: a `CognitoJwtVerifier` for ID tokens fits. */
+export interface IdTokenVerifier {
+  verify(idToken: string): Promise<CognitoIdTokenPayload>;
+  hydrate(): Promise<void>;
+}
+
+/** How far a token's `iat` may be ahead of this machine's clock. */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+
 /**
  * Creates the verifier once, at cold start, and loads the JWKS then, so no
  * request pays for the download. Returns the handler.
  */
 export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenAuthorizer> {
-  const verifier = CognitoJwtVerifier.create(
-    { userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: "id" },
-    config.jwksUrl ? { jwksCache: jwksCacheFetchingFrom(config.jwksUrl) } : undefined,
-  );
   const logRejection = config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
+  // Outside the handler: one verifier, and one JWKS cache, per Lambda instance.
+  const verifier: IdTokenVerifier = CognitoJwtVerifier.create(
+    { userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: "id", customJwtCheck: checkTokenTimes },
+    jwksSource(config),
+  );
   // A failed download is not fatal: verify() fetches the JWKS again on demand.
   await verifier.hydrate().catch((error: unknown) => logRejection(`JWKS not loaded at start: ${String(error)}`));
 
   return async (event) => {
-    let claims;
-    try {
-      claims = await verifier.verify(tokenFromHeader(event.authorizationToken));
-    } catch (error) {
-      logRejection(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-      // Exactly this message: API Gateway turns it into a 401; anything else is a 500.
-      throw new Error("Unauthorized");
-    }
+    const claims = await verifyIdToken(verifier, tokenFromHeader(event.authorizationToken), logRejection);
     return buildTenantPolicy(claims, event.methodArn);
   };
 }
@@ -54,6 +58,46 @@ export function tokenFromHeader(header: string | undefined): string {
   const value = (header ?? "").trim();
   const bearer = /^Bearer(?:\s+(.*))?$/i.exec(value);
   return (bearer ? (bearer[1] ?? "") : value).trim();
+}
+
+/**
+ * The verified claims, or exactly `Error("Unauthorized")` whatever went wrong:
+ * API Gateway answers 401 to that message and 500 to any other error.
+ */
+export async function verifyIdToken(
+  verifier: IdTokenVerifier,
+  token: string,
+  logRejection: (reason: string) => void,
+): Promise<CognitoIdTokenPayload> {
+  try {
+    return await verifier.verify(token);
+  } catch (error) {
+    logRejection(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    // Exactly this message: API Gateway turns it into a 401; anything else is a 500.
+    throw new Error("Unauthorized");
+  }
+}
+
+/**
+ * The time checks aws-jwt-verify leaves out (its `customJwtCheck`, run after
+ * the signature and the standard claims passed): it checks `exp` only when the
+ * token has one, and never looks at `iat`.
+ */
+export function checkTokenTimes({ payload }: { payload: JwtPayload }): void {
+  if (typeof payload.exp !== "number") throw new Error("JWT has no exp claim: a token that never expires is refused");
+  if (typeof payload.iat !== "number") throw new Error("JWT has no iat claim");
+  const now = Date.now() / 1000;
+  if (payload.iat > now + MAX_CLOCK_SKEW_SECONDS) {
+    throw new Error(`JWT issued in the future, at ${new Date(payload.iat * 1000).toISOString()}`);
+  }
+}
+
+/**
+ * The verifier's key source: Cognito itself in AWS (no option needed); the
+ * emulator's JWKS URL locally.
+ */
+function jwksSource(config: AuthorizerConfig): { jwksCache: SimpleJwksCache } | undefined {
+  return config.jwksUrl ? { jwksCache: jwksCacheFetchingFrom(config.jwksUrl) } : undefined;
 }
 
 /**

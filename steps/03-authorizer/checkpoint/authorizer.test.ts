@@ -1,0 +1,338 @@
+/**
+ * Step 03's checkpoint: the authorizer under test, called two ways: directly,
+ * as Lambda calls it (the handler must throw exactly `Error("Unauthorized")`),
+ * and behind the local API Gateway started by `setup.ts` (the caller must get
+ * a 401, never a 500, never an Allow). A valid ID token is allowed; every
+ * token of the attack catalogue is refused.
+ */
+import { afterAll, beforeAll, describe, expect, inject } from "vitest";
+import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import { STAGE_NAME } from "../../../shared/api/purchases-api.ts";
+import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../shared/local-stack/local-stack.ts";
+import { startJwksServer, type JwksServer } from "../../../shared/test-helpers/jwks-server.ts";
+import {
+  base64UrlEncode,
+  cognitoIdTokenClaims,
+  cognitoIssuer,
+  createSigningKey,
+  decodeJwt,
+  signJwt,
+  type JwtHeader,
+  type JwtPayload,
+  type SigningKey,
+} from "../../../shared/test-helpers/token-factory.ts";
+import { WorkshopApi, type TestUser } from "../../../shared/test-helpers/workshop-api.ts";
+import { cognitoShapedRefreshToken, emulatorSigningKey, withOnePayloadCharacterChanged } from "./forged-tokens.ts";
+
+type AuthorizerModule = typeof import("../../../solutions/03-authorizer/authorizer.ts");
+type AuthorizerConfig = Parameters<AuthorizerModule["createAuthorizer"]>[0];
+type TokenAuthorizer = Awaited<ReturnType<AuthorizerModule["createAuthorizer"]>>;
+
+const { createAuthorizer, MAX_CLOCK_SKEW_SECONDS } = await importUnderTest<AuthorizerModule>(import.meta.url, "authorizer.ts");
+
+const stack = inject("authorizerCheckpoint");
+const api = new WorkshopApi(stack.outputs);
+const METHOD_ARN = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:local/${STAGE_NAME}/GET/purchases`;
+
+let user: TestUser;
+/** The claims of the user's real ID token: the forged tokens change one of them. */
+let idClaims: JwtPayload;
+let emulatorKey: SigningKey;
+let attackerJwks: JwksServer;
+/** The authorizer under test, built once like a Lambda cold start (or what stopped it). */
+let underTest: Built;
+/** Every reason the authorizer under test logged for a refusal. */
+const rejections: string[] = [];
+
+beforeAll(async () => {
+  user = await api.user(WorkshopApi.newTenantId("acme"), "member");
+  idClaims = decodeJwt(user.idToken).payload;
+  emulatorKey = emulatorSigningKey();
+  attackerJwks = await startJwksServer([]);
+  underTest = await build({
+    userPoolId: stack.outputs.UserPoolId,
+    clientId: stack.outputs.UserPoolClientId,
+    jwksUrl: stack.jwksUrl,
+    logRejection: (reason) => rejections.push(reason),
+  });
+});
+
+afterAll(async () => {
+  api.close();
+  await attackerJwks?.close();
+});
+
+// ---------------------------------------------------------------------------
+// Calling the authorizer under test
+
+type Built = { ok: true; authorize: TokenAuthorizer } | { ok: false; error: unknown };
+
+async function build(config: AuthorizerConfig): Promise<Built> {
+  try {
+    return { ok: true, authorize: await createAuthorizer(config) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function handlerOf(built: Built): TokenAuthorizer {
+  if (built.ok) return built.authorize;
+  throw isTodo(built.error) ? built.error : new Error(`createAuthorizer threw ${describeError(built.error)}`);
+}
+
+function isTodo(error: unknown): error is Error {
+  return error instanceof Error && (error.name === "TodoError" || /^TODO\b/.test(error.message));
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${JSON.stringify(error.message)}` : JSON.stringify(error);
+}
+
+type Outcome = { returned: APIGatewayAuthorizerResult } | { threw: unknown; logged: string[] };
+
+/** Calls the handler as Lambda does; a TODO that throws fails the check with its own message. */
+async function callHandler(authorize: TokenAuthorizer, header: string | undefined, log = rejections): Promise<Outcome> {
+  const before = log.length;
+  try {
+    return { returned: await authorize({ type: "TOKEN", authorizationToken: header as string, methodArn: METHOD_ARN }) };
+  } catch (error) {
+    if (isTodo(error)) throw error;
+    return { threw: error, logged: log.slice(before) };
+  }
+}
+
+function effectOf(result: APIGatewayAuthorizerResult): string {
+  return result.policyDocument?.Statement?.map((s) => s.Effect).join(", ") || "no statement";
+}
+
+async function expectAllowed(authorize: TokenAuthorizer, header: string, log = rejections): Promise<APIGatewayAuthorizerResult> {
+  const outcome = await callHandler(authorize, header, log);
+  if ("threw" in outcome) {
+    const todo = outcome.logged.find((reason) => reason.includes("TODO"));
+    if (todo) throw new Error(`a valid ID token was refused because a TODO threw: ${todo}`);
+    const logged = outcome.logged.length > 0 ? ` (logged: ${outcome.logged.join("; ")})` : "";
+    throw new Error(`a valid ID token was refused: the handler threw ${describeError(outcome.threw)}${logged}`);
+  }
+  return outcome.returned;
+}
+
+/** Allowed by the handler with principalId = sub, and a 200 through the local API Gateway. */
+async function expectAllowedEverywhere(header: string): Promise<void> {
+  const result = await expectAllowed(handlerOf(underTest), header);
+  expect(result.principalId, "principalId must be the token's sub").toBe(idClaims.sub);
+  expect(effectOf(result), "the policy's effect").toBe("Allow");
+  const response = await api.call("GET", "/purchases", { authorization: header });
+  expect(response.status, `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`).toBe(200);
+}
+
+/** The handler throws exactly Error("Unauthorized"), and the local API Gateway answers 401. */
+async function expectUnauthorizedEverywhere(header: string | undefined): Promise<void> {
+  const outcome = await callHandler(handlerOf(underTest), header);
+  if ("returned" in outcome) {
+    throw new Error(`the handler returned a policy (${effectOf(outcome.returned)}) instead of throwing Error("Unauthorized")`);
+  }
+  const { threw, logged } = outcome;
+  if (!(threw instanceof Error) || threw.message !== "Unauthorized") {
+    throw new Error(`the handler threw ${describeError(threw)}: API Gateway answers 401 to exactly Error("Unauthorized"), 500 to anything else`);
+  }
+  const todo = logged.find((reason) => reason.includes("TODO"));
+  if (todo) throw new Error(`refused only because a TODO threw: ${todo}`);
+  const response = await api.call("GET", "/purchases", header === undefined ? {} : { authorization: header });
+  expect(response.status, `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`).toBe(401);
+}
+
+// ---------------------------------------------------------------------------
+// Tokens
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** The user's ID token re-signed with the emulator's (public) key, `changes` applied (`undefined` removes a claim). */
+const forged = (changes: JwtPayload, header?: JwtHeader) => signJwt({ key: emulatorKey, payload: { ...idClaims, ...changes }, header });
+
+const bearer = (token: string) => `Bearer ${token}`;
+
+// ---------------------------------------------------------------------------
+// Checks
+
+describe("a valid ID token", () => {
+  check(
+    "is allowed: principalId is its sub, and the gateway answers 200",
+    {
+      hint: "build a CognitoJwtVerifier for this pool's ID tokens (config.userPoolId, config.clientId, tokenUse \"id\") and let the handler return the policy",
+      todo: "authorizer.ts, TODO 1",
+    },
+    () => expectAllowedEverywhere(bearer(user.idToken)),
+  );
+
+  check(
+    "is allowed bare, with `bearer` in any case, and with extra spaces",
+    { hint: "tokenFromHeader: strip an optional `Bearer ` (case-insensitive) and trim", todo: "authorizer.ts, TODO 2" },
+    async () => {
+      for (const header of [user.idToken, `bearer ${user.idToken}`, `BEARER   ${user.idToken}  `]) {
+        await expectAllowedEverywhere(header);
+      }
+    },
+  );
+
+  check(
+    "re-signed with the emulator's key, claims unchanged, is allowed (the control for the forged tokens below)",
+    {
+      hint: "the forged tokens below differ from this one in one claim only; if this one is refused, a check of yours refuses valid tokens",
+      todo: "authorizer.ts, TODO 4",
+    },
+    () => expectAllowedEverywhere(bearer(forged({}))),
+  );
+
+  check(
+    "is allowed with an iat a little ahead of this clock (clock skew)",
+    {
+      hint: "refuse an iat only when it is more than MAX_CLOCK_SKEW_SECONDS in the future: clocks differ a little between machines",
+      todo: "authorizer.ts, TODO 4",
+    },
+    () => expectAllowedEverywhere(bearer(forged({ iat: now() + Math.floor(MAX_CLOCK_SKEW_SECONDS / 2) }))),
+  );
+});
+
+interface Attack {
+  name: string;
+  /** The Authorization header's value; undefined: no header. */
+  header: () => string | undefined;
+  todo: string;
+  hint: string;
+  /** More to assert once the token was refused. */
+  then?: () => void;
+}
+
+const VERIFY = "authorizer.ts, TODO 3";
+const verifyHint = "verify() refuses this token; catch every error and throw exactly new Error(\"Unauthorized\")";
+
+const ATTACKS: Attack[] = [
+  { name: "no Authorization header", header: () => undefined, todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(undefined) must give \"\" (not crash: a crash outside the try is a 500), which verify() refuses" },
+  { name: "an empty Authorization header", header: () => "", todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(\"\") gives \"\", which verify() refuses" },
+  { name: "`Bearer` with nothing after it", header: () => "Bearer", todo: "authorizer.ts, TODO 2", hint: "a lone `Bearer` is an empty token, not the token \"Bearer\"; verify() refuses it" },
+  { name: "not three parts (signature segment dropped)", header: () => bearer(user.idToken.split(".").slice(0, 2).join(".")), todo: VERIFY, hint: verifyHint },
+  { name: "garbage that is not base64url JSON", header: () => bearer(["not", "json", "at all"].map(base64UrlEncode).join(".")), todo: VERIFY, hint: verifyHint },
+  { name: "alg none, no signature", header: () => bearer(signJwt({ algorithm: "none", header: { kid: emulatorKey.kid }, payload: idClaims })), todo: VERIFY, hint: verifyHint },
+  { name: "alg none over a real signature", header: () => bearer(forged({}, { alg: "none" })), todo: VERIFY, hint: verifyHint },
+  { name: "HS256 signed with the JWKS's public key as the HMAC secret", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "HS256", payload: idClaims })), todo: VERIFY, hint: verifyHint },
+  { name: "RS384 header on the RS256 key", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "RS384", payload: idClaims })), todo: VERIFY, hint: verifyHint },
+  { name: "a valid token with one payload character changed", header: () => bearer(withOnePayloadCharacterChanged(user.idToken, user.tenantId)), todo: VERIFY, hint: verifyHint },
+  { name: "signed by another key with the same kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: emulatorKey.kid }), payload: idClaims })), todo: VERIFY, hint: verifyHint },
+  { name: "an unknown kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: "attacker-key-1" }), payload: idClaims })), todo: VERIFY, hint: verifyHint },
+  { name: "no kid", header: () => bearer(forged({}, { kid: undefined })), todo: VERIFY, hint: verifyHint },
+  {
+    name: "the attacker's key embedded as a jwk header",
+    header: () => {
+      const attacker = createSigningKey({ kid: emulatorKey.kid });
+      return bearer(signJwt({ key: attacker, header: { jwk: attacker.jwk }, payload: idClaims }));
+    },
+    todo: VERIFY,
+    hint: verifyHint,
+  },
+  ...(["jku", "x5u"] as const).map(
+    (field): Attack => ({
+      name: `a ${field} header pointing at the attacker's keys`,
+      header: () => {
+        const attacker = createSigningKey({ kid: `attacker-${field}` });
+        attackerJwks.setKeys([attacker.jwk]);
+        return bearer(signJwt({ key: attacker, header: { [field]: attackerJwks.url }, payload: idClaims }));
+      },
+      todo: VERIFY,
+      hint: verifyHint,
+      then: () => expect(attackerJwks.fetchCount(), `keys were fetched from the token's ${field} URL`).toBe(0),
+    }),
+  ),
+  { name: "expired", header: () => bearer(forged({ exp: now() - 60 })), todo: VERIFY, hint: verifyHint },
+  { name: "nbf in the future", header: () => bearer(forged({ nbf: now() + 3600 })), todo: VERIFY, hint: verifyHint },
+  {
+    name: "iat in the future",
+    header: () => bearer(forged({ iat: now() + 3600 })),
+    todo: "authorizer.ts, TODO 4",
+    hint: "aws-jwt-verify never checks iat: refuse one more than MAX_CLOCK_SKEW_SECONDS ahead in checkTokenTimes (wired as customJwtCheck)",
+  },
+  {
+    name: "no exp",
+    header: () => bearer(forged({ exp: undefined })),
+    todo: "authorizer.ts, TODO 4",
+    hint: "aws-jwt-verify checks exp only when present: refuse a token without one in checkTokenTimes (wired as customJwtCheck)",
+  },
+  {
+    name: "wrong issuer (another user pool)",
+    header: () => bearer(forged({ iss: cognitoIssuer(LOCAL_REGION, `${LOCAL_REGION}_AnotherPool1`) })),
+    todo: "authorizer.ts, TODO 1",
+    hint: "the verifier's userPoolId is config.userPoolId: it fixes the only issuer accepted",
+  },
+  {
+    name: "wrong audience (another app client)",
+    header: () => bearer(forged({ aud: "another0app0client0id00000" })),
+    todo: "authorizer.ts, TODO 1",
+    hint: "the verifier's clientId is config.clientId: it fixes the only audience accepted",
+  },
+  {
+    name: "an access token where an ID token is required",
+    header: () => bearer(user.accessToken),
+    todo: "authorizer.ts, TODO 1",
+    hint: "tokenUse \"id\": the policy needs the ID token's claims (tenant, email); an access token has neither",
+  },
+  { name: "a refresh token (the emulator's: signed, no kid, no token_use)", header: () => bearer(user.refreshToken), todo: VERIFY, hint: verifyHint },
+  { name: "a refresh token as Cognito issues it (encrypted JWE, five parts)", header: () => bearer(cognitoShapedRefreshToken()), todo: VERIFY, hint: verifyHint },
+];
+
+describe("refused with exactly Unauthorized: 401, never a 500 or an Allow", () => {
+  for (const attack of ATTACKS) {
+    check(attack.name, { hint: attack.hint, todo: attack.todo }, async () => {
+      await expectUnauthorizedEverywhere(attack.header());
+      attack.then?.();
+    });
+  }
+});
+
+describe("the verifier is built once per cold start", () => {
+  const USER_POOL_ID = `${LOCAL_REGION}_ColdStart1`;
+  const CLIENT_ID = "coldstart0client0id0000000";
+
+  /** A fresh authorizer on a counting JWKS server: how often does it download the keys? */
+  async function withCountingJwks(body: (authorize: TokenAuthorizer, jwks: JwksServer, key: SigningKey, log: string[]) => Promise<void>) {
+    const key = createSigningKey({ kid: "cold-start-key" });
+    const jwks = await startJwksServer([key.jwk]);
+    const log: string[] = [];
+    try {
+      const built = await build({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwksUrl: jwks.url, logRejection: (reason) => log.push(reason) });
+      await body(handlerOf(built), jwks, key, log);
+    } finally {
+      await jwks.close();
+    }
+  }
+
+  const tokenFor = (key: SigningKey, sub: string) =>
+    signJwt({ key, payload: cognitoIdTokenClaims({ region: LOCAL_REGION, userPoolId: USER_POOL_ID, clientId: CLIENT_ID, sub, tenantId: "acme" }) });
+
+  check(
+    "the JWKS is downloaded at cold start, before the first request (hydrate)",
+    { hint: "after creating the verifier in createAuthorizer, `await verifier.hydrate()` so no request waits for the keys", todo: "authorizer.ts, TODO 1" },
+    () =>
+      withCountingJwks(async (_authorize, jwks) => {
+        expect(jwks.fetchCount(), "JWKS downloads made by createAuthorizer, before any request").toBeGreaterThanOrEqual(1);
+      }),
+  );
+
+  check(
+    "20 requests download the JWKS no more than the first one did",
+    {
+      hint: "create the verifier in createAuthorizer, outside the handler: a verifier per request has an empty JWKS cache and downloads the keys every time",
+      todo: "authorizer.ts, TODO 1",
+    },
+    () =>
+      withCountingJwks(async (authorize, jwks, key, log) => {
+        const first = await expectAllowed(authorize, bearer(tokenFor(key, "user-0")), log);
+        expect(first.principalId).toBe("user-0");
+        const afterFirst = jwks.fetchCount();
+        for (let i = 1; i < 20; i += 1) {
+          const result = await expectAllowed(authorize, bearer(tokenFor(key, `user-${i}`)), log);
+          expect(result.principalId).toBe(`user-${i}`);
+        }
+        expect(jwks.fetchCount(), `JWKS downloads after 20 requests (after the first: ${afterFirst})`).toBe(afterFirst);
+      }),
+  );
+});
