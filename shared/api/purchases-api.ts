@@ -34,6 +34,12 @@ export const ROUTES: readonly RouteDefinition[] = [
   { method: "DELETE", path: "/purchases/{purchaseId}", function: "purchases", roles: ["admin"], summary: "delete one purchase" },
 ];
 
+/**
+ * What a tenant id looks like (the `custom:tenantId` an operator assigns):
+ * letters, digits, `-` and `_`, 1 to 64 characters, starting with a letter or digit.
+ */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
 /** TOKEN authorizer settings, as API Gateway is configured with them. */
 export const AUTHORIZER = {
   /** The request header API Gateway hands to the authorizer. */

@@ -93,6 +93,9 @@ describe("createAuthorizer", () => {
   // [case, token, what the verifier must have caught (the logged reason)]
   const rejected: [string, () => string, RegExp][] = [
     ["empty header", () => "", /empty/i],
+    ["empty custom:tenantId", () => signJwt({ key, payload: { ...claimsA(), "custom:tenantId": "" } }), /not a valid tenant id/],
+    ["custom:tenantId not a string", () => signJwt({ key, payload: { ...claimsA(), "custom:tenantId": 42 } }), /not a valid tenant id/],
+    ["custom:tenantId outside the pattern", () => signJwt({ key, payload: { ...claimsA(), "custom:tenantId": "../tenant-b" } }), /not a valid tenant id/],
     ["'Bearer ' only", () => "Bearer ", /Empty JWT/],
     ["garbage", () => "not-a-jwt", /3 parts/],
     ["garbage with dots", () => "Bearer aaa.bbb.ccc", /not a valid JSON/i],

@@ -7,6 +7,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { CognitoIdTokenPayload, JwtPayload } from "aws-jwt-verify/jwt-model";
+import { TENANT_ID_PATTERN } from "../../shared/api/purchases-api.ts";
 import { buildTenantPolicy } from "../04-policy-and-context/tenant-policy.ts";
 
 export interface AuthorizerConfig {
@@ -41,7 +42,7 @@ export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenA
   const logRejection = config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
   // Outside the handler: one verifier, and one JWKS cache, per Lambda instance.
   const verifier: IdTokenVerifier = CognitoJwtVerifier.create(
-    { userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: "id", customJwtCheck: checkTokenTimes },
+    { userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: "id", customJwtCheck: checkExtraClaims },
     jwksSource(config),
   );
   // A failed download is not fatal: verify() fetches the JWKS again on demand.
@@ -90,6 +91,26 @@ export function checkTokenTimes({ payload }: { payload: JwtPayload }): void {
   if (payload.iat > now + MAX_CLOCK_SKEW_SECONDS) {
     throw new Error(`JWT issued in the future, at ${new Date(payload.iat * 1000).toISOString()}`);
   }
+}
+
+/**
+ * A `custom:tenantId` the token carries must be a tenant id an operator could
+ * have assigned: never empty, never another type, never outside the pattern
+ * (the id ends up in keys and logs). A token with no tenant at all passes
+ * here: the policy answers it with an explicit Deny (403).
+ */
+export function checkTenantClaim({ payload }: { payload: JwtPayload }): void {
+  if (!("custom:tenantId" in payload)) return;
+  const tenantId = payload["custom:tenantId"];
+  if (typeof tenantId !== "string" || !TENANT_ID_PATTERN.test(tenantId)) {
+    throw new Error("custom:tenantId is not a valid tenant id");
+  }
+}
+
+/** What aws-jwt-verify does not check for us, run as its `customJwtCheck`. */
+export function checkExtraClaims(props: { payload: JwtPayload }): void {
+  checkTokenTimes(props);
+  checkTenantClaim(props);
 }
 
 /**

@@ -8,6 +8,7 @@ import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { CognitoIdTokenPayload, JwtPayload } from "aws-jwt-verify/jwt-model";
 // Step 04's finished policy builder: this step is about verifying the token.
+import { TENANT_ID_PATTERN } from "../../shared/api/purchases-api.ts";
 import { buildTenantPolicy } from "../../solutions/04-policy-and-context/tenant-policy.ts";
 import { todo } from "../../shared/checkpoint/todo.ts";
 
@@ -42,7 +43,7 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenAuthorizer> {
   const logRejection = config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
   // TODO 1: create the verifier HERE, once per cold start (inside the handler below, every request would download the JWKS again):
-  //   CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "id", customJwtCheck: checkTokenTimes }, jwksSource(config)), values from `config`;
+  //   CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "id", customJwtCheck: checkExtraClaims }, jwksSource(config)), values from `config`;
   //   then load its keys now: `await verifier.hydrate()`, catching a failure and passing it to logRejection (verify() fetches the keys on demand).
   const verifier: IdTokenVerifier = todo("1: create the ID-token verifier once, at cold start, and hydrate its JWKS");
 
@@ -83,6 +84,26 @@ export function checkTokenTimes({ payload }: { payload: JwtPayload }): void {
   //   payload.exp is not a number (a token that never expires), payload.iat is not a number,
   //   or payload.iat is more than MAX_CLOCK_SKEW_SECONDS after now (Date.now() / 1000): a token from the future.
   todo("4: refuse a token without exp or iat, or issued in the future");
+}
+
+/**
+ * A `custom:tenantId` the token carries must be a tenant id an operator could
+ * have assigned: never empty, never another type, never outside the pattern
+ * (the id ends up in keys and logs). A token with no tenant at all passes
+ * here: the policy answers it with an explicit Deny (403).
+ */
+export function checkTenantClaim({ payload }: { payload: JwtPayload }): void {
+  if (!("custom:tenantId" in payload)) return;
+  const tenantId = payload["custom:tenantId"];
+  if (typeof tenantId !== "string" || !TENANT_ID_PATTERN.test(tenantId)) {
+    throw new Error("custom:tenantId is not a valid tenant id");
+  }
+}
+
+/** What aws-jwt-verify does not check for us, run as its `customJwtCheck`. */
+export function checkExtraClaims(props: { payload: JwtPayload }): void {
+  checkTokenTimes(props);
+  checkTenantClaim(props);
 }
 
 /**
