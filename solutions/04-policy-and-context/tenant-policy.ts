@@ -51,25 +51,23 @@ export function stageArnOf(methodArn: string): string {
 export function buildTenantPolicy(claims: TenantClaims, methodArn: string): APIGatewayAuthorizerResult {
   const stageArn = stageArnOf(methodArn);
   const tenantId = claims["custom:tenantId"];
-  if (typeof tenantId !== "string" || tenantId.length === 0) {
-    // Authenticated but not authorized: no tenant, no data. An explicit Deny is a 403.
-    return { principalId: claims.sub, policyDocument: policy("Deny", [`${stageArn}/*`]) };
-  }
+  // Authenticated but not authorized: no tenant, no data.
+  if (typeof tenantId !== "string" || tenantId.length === 0) return denyEverything(claims.sub, stageArn);
+
   const role = roleFromGroups(claims["cognito:groups"]);
+  const allowed = routesForRole(role).map((route) => `${stageArn}/${routeResourcePattern(route)}`);
   const context: TenantContext = {
     tenantId,
     userId: claims.sub,
     email: typeof claims.email === "string" ? claims.email : "",
     role,
   };
-  return {
-    principalId: claims.sub,
-    policyDocument: policy(
-      "Allow",
-      routesForRole(role).map((route) => `${stageArn}/${routeResourcePattern(route)}`),
-    ),
-    context,
-  };
+  return { principalId: claims.sub, policyDocument: policy("Allow", allowed), context };
+}
+
+/** An explicit Deny on every method of the stage: API Gateway answers 403 whatever the route, cached or not. */
+function denyEverything(principalId: string, stageArn: string): APIGatewayAuthorizerResult {
+  return { principalId, policyDocument: policy("Deny", [`${stageArn}/*`]) };
 }
 
 function policy(effect: "Allow" | "Deny", resources: string[]): PolicyDocument {
