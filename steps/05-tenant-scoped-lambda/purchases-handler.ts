@@ -11,6 +11,7 @@ import { badRequest, forbidden, json, noContent, notFound } from "./http-respons
 import { encodeNextToken, parsePageRequest } from "./pagination.ts";
 import { isPurchaseId, parseNewPurchase, type Purchase } from "./purchase.ts";
 import { TenantPurchases } from "./purchases-repository.ts";
+import { createOnce, parseIdempotencyKey, requestFingerprint } from "./idempotent-create.ts";
 import { todo } from "../../shared/checkpoint/todo.ts";
 
 export interface PurchasesHandlerConfig {
@@ -70,15 +71,29 @@ export function createPurchasesHandler(config: PurchasesHandlerConfig): ProxyHan
       case "POST /purchases": {
         const parsed = parseNewPurchase(event.body);
         if (!parsed.ok) return badRequest(parsed.errors);
+        const idempotencyKey = parseIdempotencyKey(event.headers);
+        if (!idempotencyKey.ok) return badRequest(idempotencyKey.errors);
+        const createdAt = now();
         const purchase: Purchase = {
           ...parsed.value,
           tenantId: caller.tenantId,
-          purchaseId: newPurchaseId(now().getTime()),
+          purchaseId: newPurchaseId(createdAt.getTime()),
           createdBy: caller.userId,
-          createdAt: now().toISOString(),
+          createdAt: createdAt.toISOString(),
         };
-        await purchases.create(purchase);
-        return json(201, purchase, { Location: `${event.requestContext.path ?? event.path}/${purchase.purchaseId}` });
+        const location = (p: Purchase) => ({ Location: `${event.requestContext.path ?? event.path}/${p.purchaseId}` });
+        if (!idempotencyKey.value) {
+          await purchases.create(purchase);
+          return json(201, purchase, location(purchase));
+        }
+        const outcome = await createOnce(config.db, config.tableName, purchases, purchase, {
+          key: idempotencyKey.value,
+          fingerprint: requestFingerprint(caller.userId, parsed.value),
+          now: createdAt,
+        });
+        if (outcome.kind === "conflict") return json(422, { message: outcome.message });
+        const replayed: Record<string, string> = outcome.kind === "replayed" ? { "Idempotent-Replayed": "true" } : {};
+        return json(201, outcome.purchase, { ...location(outcome.purchase), ...replayed });
       }
       case "GET /purchases/{purchaseId}": {
         // Another tenant's id is simply not found: existence is never revealed.
