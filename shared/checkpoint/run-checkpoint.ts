@@ -37,9 +37,11 @@ export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promis
   const reporter: Reporter = {
     onTestCaseResult(testCase: TestCase) {
       const result = testCase.result();
-      if (result.state === "skipped" || result.state === "pending") return;
+      if (result.state === "pending") return;
       const meta = testCase.meta();
-      const error = result.errors?.[0];
+      // Checkpoints skip nothing on purpose: a skipped check did not run because a
+      // hook around it failed (often the learner's code, at load time), so it fails.
+      const error = result.errors?.[0] ?? (result.state === "skipped" ? hookError(testCase) : undefined);
       checks.push({
         name: testCase.fullName,
         passed: result.state === "passed",
@@ -92,6 +94,15 @@ export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promis
 export function checkpointFiles(step: StepInfo): string[] {
   const dir = join(stepFolder(step, "steps"), "checkpoint");
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".test.ts")) : [];
+}
+
+/** The error of the nearest enclosing suite or module that failed (a beforeAll, say). */
+function hookError(testCase: TestCase): { message: string; stack?: string } {
+  for (let parent: TestCase["parent"] | undefined = testCase.parent; parent; parent = parent.type === "suite" ? parent.parent : undefined) {
+    const [error] = parent.errors();
+    if (error) return { message: `did not run: ${error.message}`, stack: error.stack };
+  }
+  return { message: "did not run: skipped" };
 }
 
 function firstLine(text: string): string {
