@@ -12,7 +12,9 @@ import {
   ConfirmSignUpCommand,
   InitiateAuthCommand,
   SignUpCommand,
+  type AuthFlowType,
   type AuthenticationResultType,
+  type InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Role } from "../../shared/api/purchases-api.ts";
 
@@ -47,14 +49,16 @@ export class AuthError extends Error {
   }
 }
 
+const INCORRECT_CREDENTIALS = "Incorrect email or password.";
+
 const FRIENDLY_MESSAGES: Record<string, string> = {
-  NotAuthorizedException: "Incorrect email or password.",
+  NotAuthorizedException: INCORRECT_CREDENTIALS,
   UserNotConfirmedException: "This account is not confirmed yet: enter the code sent by email first.",
   UsernameExistsException: "An account with this email already exists.",
   CodeMismatchException: "That confirmation code is wrong.",
   ExpiredCodeException: "That confirmation code has expired: ask for a new one.",
   InvalidPasswordException: "The password does not meet the pool's password policy.",
-  UserNotFoundException: "Incorrect email or password.",
+  UserNotFoundException: INCORRECT_CREDENTIALS,
 };
 
 export class AuthClient {
@@ -90,15 +94,7 @@ export class AuthClient {
   }
 
   async signIn(email: string, password: string): Promise<Tokens> {
-    const out = await this.call(() =>
-      this.cognito.send(
-        new InitiateAuthCommand({
-          ClientId: this.config.clientId,
-          AuthFlow: "USER_PASSWORD_AUTH",
-          AuthParameters: { USERNAME: email, PASSWORD: password },
-        }),
-      ),
-    );
+    const out = await this.initiateAuth("USER_PASSWORD_AUTH", { USERNAME: email, PASSWORD: password });
     if (out.ChallengeName) {
       throw new AuthError(out.ChallengeName, `Cognito asks for the ${out.ChallengeName} challenge, which this client does not answer.`);
     }
@@ -107,15 +103,7 @@ export class AuthClient {
 
   /** New ID and access tokens for a refresh token; the refresh token itself stays the same. */
   async refresh(refreshToken: string): Promise<Omit<Tokens, "refreshToken">> {
-    const out = await this.call(() =>
-      this.cognito.send(
-        new InitiateAuthCommand({
-          ClientId: this.config.clientId,
-          AuthFlow: "REFRESH_TOKEN_AUTH",
-          AuthParameters: { REFRESH_TOKEN: refreshToken },
-        }),
-      ),
-    );
+    const out = await this.initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: refreshToken });
     const result = out.AuthenticationResult;
     if (!result?.IdToken || !result.AccessToken) throw new AuthError("NoTokens", "Cognito returned no tokens.");
     return { idToken: result.IdToken, accessToken: result.AccessToken, expiresInSeconds: result.ExpiresIn ?? 0 };
@@ -156,6 +144,27 @@ export class AuthClient {
 
   destroy(): void {
     this.cognito.destroy();
+  }
+
+  /**
+   * InitiateAuth for this app client, its refusals as AuthErrors. The Cognito
+   * emulator answers a wrong password with InvalidPasswordException, which
+   * real Cognito keeps for a password that breaks the policy and never sends
+   * from InitiateAuth: here it means a wrong password, as NotAuthorizedException does.
+   */
+  private async initiateAuth(authFlow: AuthFlowType, authParameters: Record<string, string>): Promise<InitiateAuthCommandOutput> {
+    try {
+      return await this.call(() =>
+        this.cognito.send(new InitiateAuthCommand({ ClientId: this.config.clientId, AuthFlow: authFlow, AuthParameters: authParameters })),
+      );
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      if (authFlow === "REFRESH_TOKEN_AUTH" && error.code === "NotAuthorizedException") {
+        throw new AuthError(error.code, "The session has expired or was revoked: sign in again.");
+      }
+      if (error.code === "InvalidPasswordException") throw new AuthError("NotAuthorizedException", INCORRECT_CREDENTIALS);
+      throw error;
+    }
   }
 
   private async call<T>(send: () => Promise<T>): Promise<T> {

@@ -31,9 +31,9 @@ const GROUP_PRECEDENCE: Record<Role, number> = { admin: 1, member: 2, viewer: 3 
  *   the address with a code.
  * - Every user belongs to exactly one tenant, held in `custom:tenantId`. The
  *   attribute is immutable and the app client may read it but never write it:
- *   tenants are assigned by an operator through the admin API
- *   (`AdminCreateUser` / `AdminUpdateUserAttributes` with IAM credentials),
- *   never chosen by the user.
+ *   tenants are assigned by an operator when they create the user through the
+ *   admin API (`AdminCreateUser`, with IAM credentials), never chosen by the
+ *   user. Immutable means for good: not even the admin API can change it later.
  * - Roles are the groups `viewer`, `member` and `admin`; the ID token carries
  *   them in `cognito:groups`.
  */
@@ -49,13 +49,8 @@ export class TenantUserPool extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.userPool = new cognito.UserPool(this, "UserPool", {
-      // Sign-in: the username *is* the email address.
-      signInAliases: { email: true },
+      ...signInAndSignUp(),
       signInCaseSensitive: false,
-
-      // Self sign-up, confirmed with a code sent to the address.
-      selfSignUpEnabled: true,
-      autoVerify: { email: true },
       userVerification: {
         emailStyle: cognito.VerificationEmailStyle.CODE,
         emailSubject: "Your auth workshop verification code",
@@ -64,30 +59,10 @@ export class TenantUserPool extends Construct {
       // A changed address only replaces the old one once it is verified, so an
       // attacker with a stolen session cannot redirect account recovery.
       keepOriginal: { email: true },
-
       standardAttributes: {
         email: { required: true, mutable: true },
       },
-      customAttributes: {
-        // Immutable: once set (by an operator, at user creation) nobody can
-        // move a user to another tenant, not even through the admin API.
-        tenantId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
-      },
-
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-
-      // Optional TOTP (authenticator app) MFA; SMS would need an SNS role,
-      // costs money per message and is weaker against SIM swapping.
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-
+      customAttributes: tenantAttribute(),
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
 
       // The default tier for new pools, stated explicitly. Production would
@@ -107,30 +82,12 @@ export class TenantUserPool extends Construct {
     });
 
     this.userPoolClient = this.userPool.addClient("AppClient", {
-      // A browser or CLI cannot keep a secret, so the client has none.
-      generateSecret: false,
-      authFlows: {
-        // USER_PASSWORD_AUTH: the workshop's scripts send the password over
-        // TLS to Cognito (simple to follow on the wire). SRP stays available
-        // for clients that prefer not to send the password at all.
-        // ALLOW_REFRESH_TOKEN_AUTH is always added by the CDK.
-        userPassword: true,
-        userSrp: true,
-      },
+      ...appClient(),
       // No hosted UI / OAuth flows: the workshop talks to the Cognito API directly.
       disableOAuth: true,
       // "User does not exist" and "wrong password" look the same to a caller.
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      idTokenValidity: Duration.hours(1),
-      accessTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-      readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true })
-        .withCustomAttributes("tenantId"),
-      // Only what sign-up needs. Never custom:tenantId: a user who could write
-      // it could read another tenant's data.
-      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
     });
 
     const groups = {} as Record<Role, cognito.CfnUserPoolGroup>;
@@ -144,4 +101,71 @@ export class TenantUserPool extends Construct {
     }
     this.groups = groups;
   }
+}
+
+type SignInAndSignUp = Pick<
+  cognito.UserPoolProps,
+  "signInAliases" | "selfSignUpEnabled" | "autoVerify" | "passwordPolicy" | "mfa" | "mfaSecondFactor"
+>;
+
+type AppClientSettings = Pick<
+  cognito.UserPoolClientOptions,
+  "generateSecret" | "authFlows" | "idTokenValidity" | "accessTokenValidity" | "refreshTokenValidity" | "readAttributes" | "writeAttributes"
+>;
+
+/** How people get in: email sign-in, self sign-up confirmed by a code, a password policy, optional MFA. */
+function signInAndSignUp(): SignInAndSignUp {
+  return {
+    // Sign-in: the username *is* the email address.
+    signInAliases: { email: true },
+    // Self sign-up, confirmed with a code sent to the address.
+    selfSignUpEnabled: true,
+    autoVerify: { email: true },
+    passwordPolicy: {
+      minLength: 12,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireDigits: true,
+      requireSymbols: true,
+      tempPasswordValidity: Duration.days(3),
+    },
+    // Optional TOTP (authenticator app) MFA; SMS would need an SNS role,
+    // costs money per message and is weaker against SIM swapping.
+    mfa: cognito.Mfa.OPTIONAL,
+    mfaSecondFactor: { otp: true, sms: false },
+  };
+}
+
+/** The tenant binding: `custom:tenantId` in every token. */
+function tenantAttribute(): Record<string, cognito.ICustomAttribute> {
+  return {
+    // Immutable: once set (by an operator, at user creation) nobody can
+    // move a user to another tenant, not even through the admin API.
+    tenantId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
+  };
+}
+
+/** The web app's client: public (no secret), password and refresh flows, 1 h / 1 h / 30 d tokens. */
+function appClient(): AppClientSettings {
+  return {
+    // A browser or CLI cannot keep a secret, so the client has none.
+    generateSecret: false,
+    authFlows: {
+      // USER_PASSWORD_AUTH: the workshop's scripts send the password over
+      // TLS to Cognito (simple to follow on the wire). SRP stays available
+      // for clients that prefer not to send the password at all.
+      // ALLOW_REFRESH_TOKEN_AUTH is always added by the CDK.
+      userPassword: true,
+      userSrp: true,
+    },
+    idTokenValidity: Duration.hours(1),
+    accessTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.days(30),
+    readAttributes: new cognito.ClientAttributes()
+      .withStandardAttributes({ email: true, emailVerified: true })
+      .withCustomAttributes("tenantId"),
+    // Only what sign-up needs. Never custom:tenantId: a user who could write
+    // it could read another tenant's data.
+    writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }),
+  };
 }

@@ -1,0 +1,187 @@
+/**
+ * Flow steps 1 and 2: what the web app does with the user's email and
+ * password. It calls Cognito's public API (no secret: a browser could not keep
+ * one) and gets back the ID, access and refresh tokens.
+ */
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CognitoIdentityProviderServiceException,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+  type AuthFlowType,
+  type AuthenticationResultType,
+  type InitiateAuthCommandOutput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { Role } from "../../shared/api/purchases-api.ts";
+import { todo } from "../../shared/checkpoint/todo.ts";
+
+export interface AuthClientConfig {
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  /** The Cognito API endpoint, when not AWS's (the local emulator). */
+  endpoint?: string;
+  /** Credentials for the operator's admin calls; the user's calls need none. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+export interface Tokens {
+  /** Proves who the user is (email, tenant, groups): what the API's authorizer checks. */
+  idToken: string;
+  /** Authorizes calls to Cognito's own user APIs, by scope. */
+  accessToken: string;
+  /** Opaque; only trades for new ID and access tokens. */
+  refreshToken: string;
+  expiresInSeconds: number;
+}
+
+/** A Cognito refusal in words a person can act on; `code` is Cognito's exception name. */
+export class AuthError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AuthError";
+  }
+}
+
+const INCORRECT_CREDENTIALS = "Incorrect email or password.";
+
+const FRIENDLY_MESSAGES: Record<string, string> = {
+  NotAuthorizedException: INCORRECT_CREDENTIALS,
+  UserNotConfirmedException: "This account is not confirmed yet: enter the code sent by email first.",
+  UsernameExistsException: "An account with this email already exists.",
+  CodeMismatchException: "That confirmation code is wrong.",
+  ExpiredCodeException: "That confirmation code has expired: ask for a new one.",
+  InvalidPasswordException: "The password does not meet the pool's password policy.",
+  UserNotFoundException: INCORRECT_CREDENTIALS,
+};
+
+export class AuthClient {
+  private readonly cognito: CognitoIdentityProviderClient;
+
+  constructor(private readonly config: AuthClientConfig) {
+    this.cognito = new CognitoIdentityProviderClient({
+      region: config.region,
+      endpoint: config.endpoint,
+      credentials: config.credentials,
+    });
+  }
+
+  /** Self sign-up. No tenant here: tenants are assigned by an operator, never chosen by the user. */
+  async signUp(email: string, password: string): Promise<{ userSub: string; confirmed: boolean }> {
+    // TODO 4: send a `SignUpCommand` with the app client's id (`this.config.clientId`), the email as
+    // `Username`, the `Password`, and one user attribute: the email. Nothing else: no tenant.
+    // Send it through `this.call(() => this.cognito.send(...))` so Cognito's refusals become AuthErrors,
+    // and return the answer's `UserSub` and `UserConfirmed` (`?? ""`, `?? false`: the SDK types them optional).
+    return todo("4: sign the user up with SignUpCommand");
+  }
+
+  async confirmSignUp(email: string, code: string): Promise<void> {
+    // TODO 4: send a `ConfirmSignUpCommand` (`ClientId`, `Username`, `ConfirmationCode`) through `this.call`.
+    return todo("4: confirm the sign-up with ConfirmSignUpCommand");
+  }
+
+  async signIn(email: string, password: string): Promise<Tokens> {
+    // TODO 5: `await this.initiateAuth("USER_PASSWORD_AUTH", { USERNAME: ..., PASSWORD: ... })` (below).
+    // If the answer names a `ChallengeName` (e.g. SOFTWARE_TOKEN_MFA for a user with MFA on), throw an
+    // AuthError with that name as its code: this client answers none. Else return
+    // `tokensFrom(out.AuthenticationResult)`: the ID, access and refresh tokens.
+    return todo("5: sign in with USER_PASSWORD_AUTH and return the three tokens");
+  }
+
+  /** New ID and access tokens for a refresh token; the refresh token itself stays the same. */
+  async refresh(refreshToken: string): Promise<Omit<Tokens, "refreshToken">> {
+    // TODO 6: `await this.initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: ... })`. Cognito answers
+    // with new ID and access tokens but no refresh token (the one you have stays valid): return
+    // `{ idToken, accessToken, expiresInSeconds }` from `out.AuthenticationResult`, and throw
+    // `new AuthError("NoTokens", "Cognito returned no tokens.")` if either token is missing.
+    return todo("6: trade the refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH)");
+  }
+
+  /**
+   * The operator's call (admin API, needs IAM credentials): creates a user in
+   * a tenant with a role and a password they can sign in with. The tenant is
+   * written here once; the attribute is immutable afterwards.
+   */
+  async addUserToTenant(user: { email: string; password: string; tenantId: string; role?: Role }): Promise<void> {
+    const { userPoolId } = this.config;
+    await this.call(() =>
+      this.cognito.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: user.email,
+          MessageAction: "SUPPRESS",
+          UserAttributes: [
+            { Name: "email", Value: user.email },
+            { Name: "email_verified", Value: "true" },
+            { Name: "custom:tenantId", Value: user.tenantId },
+          ],
+        }),
+      ),
+    );
+    await this.call(() =>
+      this.cognito.send(
+        new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }),
+      ),
+    );
+    if (user.role) {
+      await this.call(() =>
+        this.cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: user.role })),
+      );
+    }
+  }
+
+  destroy(): void {
+    this.cognito.destroy();
+  }
+
+  /**
+   * InitiateAuth for this app client, its refusals as AuthErrors. The Cognito
+   * emulator answers a wrong password with InvalidPasswordException, which
+   * real Cognito keeps for a password that breaks the policy and never sends
+   * from InitiateAuth: here it means a wrong password, as NotAuthorizedException does.
+   */
+  private async initiateAuth(authFlow: AuthFlowType, authParameters: Record<string, string>): Promise<InitiateAuthCommandOutput> {
+    try {
+      return await this.call(() =>
+        this.cognito.send(new InitiateAuthCommand({ ClientId: this.config.clientId, AuthFlow: authFlow, AuthParameters: authParameters })),
+      );
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      if (authFlow === "REFRESH_TOKEN_AUTH" && error.code === "NotAuthorizedException") {
+        throw new AuthError(error.code, "The session has expired or was revoked: sign in again.");
+      }
+      if (error.code === "InvalidPasswordException") throw new AuthError("NotAuthorizedException", INCORRECT_CREDENTIALS);
+      throw error;
+    }
+  }
+
+  private async call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof CognitoIdentityProviderServiceException) {
+        throw new AuthError(error.name, FRIENDLY_MESSAGES[error.name] ?? error.message);
+      }
+      throw error;
+    }
+  }
+}
+
+function tokensFrom(result: AuthenticationResultType | undefined): Tokens {
+  if (!result?.IdToken || !result.AccessToken || !result.RefreshToken) {
+    throw new AuthError("NoTokens", "Cognito returned no tokens.");
+  }
+  return {
+    idToken: result.IdToken,
+    accessToken: result.AccessToken,
+    refreshToken: result.RefreshToken,
+    expiresInSeconds: result.ExpiresIn ?? 0,
+  };
+}
