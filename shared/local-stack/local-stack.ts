@@ -113,7 +113,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-async function createPurchasesTable(client: DynamoDBClient, tableName: string) {
+/** The purchases table on the DynamoDB emulator, with the keys the CDK construct gives it. */
+export async function createPurchasesTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const { partitionKey, sortKey } = PURCHASES_TABLE_KEYS;
   await client.send(
     new CreateTableCommand({

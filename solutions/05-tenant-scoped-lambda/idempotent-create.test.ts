@@ -1,12 +1,12 @@
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDynamoDbEmulator, type DynamoDbEmulator } from "../../shared/local-stack/dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
+import { createPurchasesTable } from "../../shared/local-stack/local-stack.ts";
 import { authorizerContext, proxyEvent } from "../../shared/test-helpers/proxy-events.ts";
 import { parseIdempotencyKey } from "./idempotent-create.ts";
 import { createPurchasesHandler, type ProxyHandler } from "./purchases-handler.ts";
-import { PURCHASES_TABLE_KEYS } from "./purchases-table-schema.ts";
 
 const TABLE = "idempotency-test";
 let dynamodb: DynamoDbEmulator;
@@ -35,21 +35,7 @@ async function purchasesOf(tenantId: string) {
 beforeAll(async () => {
   dynamodb = await startDynamoDbEmulator();
   const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
-  const { partitionKey, sortKey } = PURCHASES_TABLE_KEYS;
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: partitionKey, AttributeType: "S" },
-        { AttributeName: sortKey, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: "HASH" },
-        { AttributeName: sortKey, KeyType: "RANGE" },
-      ],
-    }),
-  );
+  await createPurchasesTable(client, TABLE);
   db = DynamoDBDocumentClient.from(client);
   handler = createPurchasesHandler({ db, tableName: TABLE, logError: (m, e) => { throw new Error(`${m}: ${String(e)}`); } });
 });
