@@ -18,6 +18,8 @@ async function main(): Promise<number> {
   const { target, solution } = parseTarget(process.argv.slice(2), { solution: { type: "boolean" } });
   const suiteFile = join(solution ? "solutions" : "steps", "06-validation-tests", SUITE);
 
+  // No deployed stack: one sentence saying so, before vitest starts.
+  if (target === "aws") await readOutputsFile("aws");
   if (target === "aws" || (await localStackIsRunning())) {
     console.log(style.dim(`Running ${suiteFile} against the ${target === "aws" ? "deployed" : "running local"} stack…`));
     return (await runValidationSuite({ suiteFile, target, inherit: true })).passed ? 0 : 1;
