@@ -15,7 +15,7 @@ import { style } from "./lib/console-style.ts";
 const SUITE = "purchases-api.validation.test.ts";
 
 async function main(): Promise<number> {
-  const { target, solution } = parseTarget(process.argv.slice(2), { solution: { type: "boolean" } });
+  const { target, solution } = parseTarget(process.argv.slice(2), ["solution"]);
   const suiteFile = join(solution ? "solutions" : "steps", "06-validation-tests", SUITE);
 
   // No deployed stack: one sentence saying so, before vitest starts.

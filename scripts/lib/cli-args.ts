@@ -6,15 +6,22 @@ import type { Target } from "../../shared/local-stack/outputs-file.ts";
 // README says so once, and the scripts' output stays readable.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-export function parseTarget(argv = process.argv.slice(2), extra: Record<string, { type: "boolean" }> = {}) {
+/** `--target local|aws`, plus any boolean flags named in `flags`. */
+export function parseTarget<Flag extends string = never>(
+  argv = process.argv.slice(2),
+  flags: readonly Flag[] = [],
+): { target: Target } & Record<Flag, boolean> {
   const { values } = parseArgs({
     args: argv,
-    options: { target: { type: "string", default: "local" }, ...extra },
+    options: {
+      target: { type: "string", default: "local" },
+      ...Object.fromEntries(flags.map((flag) => [flag, { type: "boolean" as const, default: false }])),
+    },
     strict: true,
   });
   const target = values.target as string;
   if (target !== "local" && target !== "aws") throw new Error(`--target must be "local" or "aws", not "${target}".`);
-  return { ...values, target: target as Target };
+  return { ...(values as Record<Flag, boolean>), target: target as Target };
 }
 
 /** Runs a script's main: an expected failure prints one sentence and exits 1, never a stack trace. */
