@@ -29,10 +29,8 @@ let stack: AuthWorkshopStack;
 let template: Template;
 let annotations: Annotations;
 let resources: Record<string, CfnResource>;
-let synthMs: number;
 
 beforeAll(() => {
-  const started = performance.now();
   outdir = mkdtempSync(join(tmpdir(), "auth-workshop-synth-"));
   const { context } = JSON.parse(readFileSync(CDK_JSON, "utf8")) as { context: Record<string, unknown> };
   // Any deprecated CDK API the stack uses throws instead of printing a warning.
@@ -49,8 +47,6 @@ beforeAll(() => {
     else process.env.JSII_DEPRECATED = deprecated;
   }
   resources = template.toJSON().Resources as Record<string, CfnResource>;
-  synthMs = performance.now() - started;
-  console.info(`AuthWorkshop synthesized (both functions bundled, cdk-nag run) in ${Math.round(synthMs)} ms`);
 }, 120_000);
 
 afterAll(() => {
@@ -434,10 +430,6 @@ describe("stack", () => {
   it("has no warnings at all (deprecations included)", () => {
     const warnings = annotations.findWarning("*", Match.anyValue());
     expect(warnings.map((warning) => `${warning.id}: ${String(warning.entry.data).split("\n")[0]}`)).toEqual([]);
-  });
-
-  it("synthesizes in reasonable time", () => {
-    expect(synthMs).toBeLessThan(60_000);
   });
 });
 
