@@ -4,6 +4,7 @@
  * purchases handler. One way to start it, used by `npm run local`, the demo and
  * the tests alike.
  */
+import { Agent } from "node:http";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AUTHORIZER, CORS, ROUTES, STAGE_NAME } from "../api/purchases-api.ts";
@@ -60,7 +61,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(cognito.stop, dynamodb.stop);
 
     const tableName = `${STAGE_NAME}-purchases-local`;
-    const dynamoClient = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamodb.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      // One process plays every Lambda instance at once: allow it more than the SDK's 50 sockets.
+      requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
+    });
     stops.push(async () => dynamoClient.destroy());
     await createPurchasesTable(dynamoClient, tableName);
 

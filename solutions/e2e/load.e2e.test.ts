@@ -65,7 +65,7 @@ describe("load", () => {
       expect(stored).toHaveLength(PER_TENANT);
       expect(stored.every((p) => p.tenantId === members[i]!.tenantId)).toBe(true);
     }
-  });
+  }, 300_000);
 
   it("retrying 200 of them with their Idempotency-Key returns the first result and stores nothing new", async () => {
     const retried = sent.filter((_, i) => i % 5 === 0);
@@ -78,5 +78,5 @@ describe("load", () => {
     let total = 0;
     for (const admin of admins) total += (await storedPurchases(admin)).length;
     expect(total).toBe(TENANTS * PER_TENANT);
-  });
+  }, 300_000);
 });
