@@ -5,7 +5,8 @@
  * tenant's partition reads the tenant's items only, whatever the table holds;
  * a Scan would read them all.
  */
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createPurchasesTable } from "../../shared/local-stack/purchases-table-local.ts";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { monotonicFactory } from "ulid";
 import { startDynamoDbEmulator } from "../../shared/local-stack/dynamodb-emulator.ts";
@@ -13,7 +14,6 @@ import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts
 import { authorizerContext, proxyEvent } from "../../shared/test-helpers/proxy-events.ts";
 import { createPurchasesHandler, type ProxyHandler } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { Purchase } from "../../solutions/05-tenant-scoped-lambda/purchase.ts";
-import { PURCHASES_TABLE_KEYS } from "../../solutions/05-tenant-scoped-lambda/purchases-table-schema.ts";
 import type { Progress } from "./progress.ts";
 import type { BenchRow } from "./report.ts";
 import { baselineFirst, median, nowMs, quantile } from "./stats.ts";
@@ -47,7 +47,7 @@ export async function benchListLatency(options: ListLatencyOptions): Promise<Ben
   try {
     const large = "bench-purchases-large";
     const small = "bench-purchases-small";
-    await Promise.all([createTable(client, large), createTable(client, small)]);
+    await Promise.all([createPurchasesTable(client, large), createPurchasesTable(client, small)]);
 
     const items = purchaseFactory();
     await seed(db, small, [...items(MEASURED_TENANT, TENANT_ITEMS), ...otherTenants(items, SMALL_TABLE_OTHERS, 10)], () => {});
@@ -110,23 +110,6 @@ export async function benchListLatency(options: ListLatencyOptions): Promise<Ben
   }
 }
 
-async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey } = PURCHASES_TABLE_KEYS;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: partitionKey, AttributeType: "S" },
-        { AttributeName: sortKey, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: "HASH" },
-        { AttributeName: sortKey, KeyType: "RANGE" },
-      ],
-    }),
-  );
-}
 
 /** Purchases as the handler writes them: ULID ids, a creator, a time. */
 function purchaseFactory() {

@@ -5,17 +5,17 @@
  * the tests alike.
  */
 import { Agent } from "node:http";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AUTHORIZER, CORS, ROUTES, STAGE_NAME } from "../api/purchases-api.ts";
 import { createAuthorizer, type AuthorizerConfig } from "../../solutions/03-authorizer/authorizer.ts";
 import { createPurchasesHandler, type PurchasesHandlerConfig } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
-import { PURCHASES_TABLE_KEYS } from "../../solutions/05-tenant-scoped-lambda/purchases-table-schema.ts";
 import { startLocalApiGateway } from "./api-gateway/index.ts";
 import { startCognitoEmulator, type CognitoEmulator } from "./cognito-emulator.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
+import { createPurchasesTable } from "./purchases-table-local.ts";
 import type { StackOutputs } from "./outputs-file.ts";
 
 export const LOCAL_REGION = "us-east-1";
@@ -118,23 +118,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
-}
-
-/** The purchases table on the DynamoDB emulator, with the keys the CDK construct gives it. */
-export async function createPurchasesTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey } = PURCHASES_TABLE_KEYS;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: [
-        { AttributeName: partitionKey, AttributeType: "S" },
-        { AttributeName: sortKey, AttributeType: "S" },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: "HASH" },
-        { AttributeName: sortKey, KeyType: "RANGE" },
-      ],
-    }),
-  );
 }

@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDynamoDbEmulator, type DynamoDbEmulator } from "../../shared/local-stack/dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
-import { createPurchasesTable } from "../../shared/local-stack/local-stack.ts";
+import { createPurchasesTable } from "../../shared/local-stack/purchases-table-local.ts";
 import { authorizerContext, proxyEvent } from "../../shared/test-helpers/proxy-events.ts";
 import { parseIdempotencyKey } from "./idempotent-create.ts";
 import { createPurchasesHandler, type ProxyHandler } from "./purchases-handler.ts";

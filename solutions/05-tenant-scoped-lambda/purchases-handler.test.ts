@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createPurchasesTable } from "../../shared/local-stack/purchases-table-local.ts";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { decodeTime } from "ulid";
 import type { Role } from "../../shared/api/purchases-api.ts";
@@ -14,7 +15,6 @@ import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts
 import { authorizerContext, proxyEvent, type AuthorizerContext } from "../../shared/test-helpers/proxy-events.ts";
 import type { Purchase } from "./purchase.ts";
 import { createPurchasesHandler, type ProxyHandler } from "./purchases-handler.ts";
-import { PURCHASES_TABLE_KEYS } from "./purchases-table-schema.ts";
 
 const TABLE_NAME = "purchases-handler-test";
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -32,20 +32,7 @@ function newClient(): DynamoDBClient {
 beforeAll(async () => {
   emulator = await startDynamoDbEmulator();
   client = newClient();
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE_NAME,
-      KeySchema: [
-        { AttributeName: PURCHASES_TABLE_KEYS.partitionKey, KeyType: "HASH" },
-        { AttributeName: PURCHASES_TABLE_KEYS.sortKey, KeyType: "RANGE" },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: PURCHASES_TABLE_KEYS.partitionKey, AttributeType: "S" },
-        { AttributeName: PURCHASES_TABLE_KEYS.sortKey, AttributeType: "S" },
-      ],
-      BillingMode: "PAY_PER_REQUEST",
-    }),
-  );
+  await createPurchasesTable(client, TABLE_NAME);
   db = DynamoDBDocumentClient.from(client);
   handler = createPurchasesHandler({ db, tableName: TABLE_NAME, logError: (_, error) => loggedErrors.push(error) });
 });

@@ -3,7 +3,8 @@
  * purchases table from the keys of the code under test
  * (`purchases-table-schema.ts`), as the local stack and the CDK app do.
  */
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createPurchasesTable } from "../../../shared/local-stack/purchases-table-local.ts";
 import type { TestProject } from "vitest/node";
 import { importUnderTest } from "../../../shared/checkpoint/check.ts";
 import { startDynamoDbEmulator } from "../../../shared/local-stack/dynamodb-emulator.ts";
@@ -25,20 +26,7 @@ export default async function setup(project: TestProject) {
       import.meta.url,
       "purchases-table-schema.ts",
     );
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE_NAME,
-        KeySchema: [
-          { AttributeName: PURCHASES_TABLE_KEYS.partitionKey, KeyType: "HASH" },
-          { AttributeName: PURCHASES_TABLE_KEYS.sortKey, KeyType: "RANGE" },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: PURCHASES_TABLE_KEYS.partitionKey, AttributeType: "S" },
-          { AttributeName: PURCHASES_TABLE_KEYS.sortKey, AttributeType: "S" },
-        ],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await createPurchasesTable(client, TABLE_NAME, PURCHASES_TABLE_KEYS);
   } catch (error) {
     await emulator.stop();
     throw error;
