@@ -5,6 +5,7 @@ import { runMain } from "./lib/cli-args.ts";
 import { PASS, style } from "./lib/console-style.ts";
 
 async function main() {
+  console.log(style.dim("Running each step's checkpoint on your code in steps/ (a minute or two: step 6 builds twelve broken systems)…"));
   for (const step of STEPS) {
     const label = `Step ${step.number} ${step.title}`.padEnd(32);
     if (!stepExists(step)) {
