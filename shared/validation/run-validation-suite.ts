@@ -33,7 +33,8 @@ export function runValidationSuite(options: {
       ...process.env,
       WORKSHOP_TARGET: options.target,
       ...(options.outputsFile ? { WORKSHOP_OUTPUTS_FILE: options.outputsFile } : {}),
-      FORCE_COLOR: options.inherit ? process.env.FORCE_COLOR : "0",
+      // Colour only for a person at a terminal.
+      ...(options.inherit ? {} : { FORCE_COLOR: "0" }),
     },
     stdio: options.inherit ? "inherit" : ["ignore", "pipe", "pipe"],
   });

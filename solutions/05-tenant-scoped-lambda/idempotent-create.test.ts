@@ -109,3 +109,17 @@ describe("POST /purchases with an Idempotency-Key", () => {
     expect(parseIdempotencyKey(null)).toEqual({ ok: true, value: undefined });
   });
 });
+
+describe("an expired idempotency record", () => {
+  it("no longer replays: the key makes a new purchase", async () => {
+    const at = (iso: string) =>
+      createPurchasesHandler({ db, tableName: TABLE, now: () => new Date(iso), logError: (m, e) => { throw new Error(`${m}: ${String(e)}`); } });
+    const event = (tenantId: string) =>
+      proxyEvent({ method: "POST", resource: "/purchases", body, headers: { "Idempotency-Key": "old-key" }, authorizer: authorizerContext({ tenantId, role: "member" }) });
+    const first = await at("2026-01-01T00:00:00Z")(event("tenant-e"));
+    const dayLater = await at("2026-01-02T00:00:01Z")(event("tenant-e"));
+    expect(dayLater.statusCode).toBe(201);
+    expect(dayLater.headers?.["Idempotent-Replayed"]).toBeUndefined();
+    expect(JSON.parse(dayLater.body).purchaseId).not.toBe(JSON.parse(first.body).purchaseId);
+  });
+});

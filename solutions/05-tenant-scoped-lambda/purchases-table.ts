@@ -16,16 +16,15 @@ export interface TenantPurchasesTableProps {
 
 /**
  * The actions the purchases function needs, and nothing else: read, write and
- * delete one item, Query one tenant's partition, and condition checks. No
- * Scan (a Scan reads every tenant), no batch or transact-write, no table
- * management.
+ * delete one item (a condition on a Put or Delete needs no extra action), and
+ * Query one tenant's partition. No Scan (a Scan reads every tenant), no batch
+ * or transaction calls, no table management.
  */
 export const TENANT_DATA_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:PutItem",
   "dynamodb:DeleteItem",
   "dynamodb:Query",
-  "dynamodb:ConditionCheckItem",
 ] as const;
 
 /**

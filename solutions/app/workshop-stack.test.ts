@@ -230,7 +230,7 @@ describe("purchases table", () => {
     const dynamo = statements.filter((statement) => asArray(statement.Action).some((action: string) => action.startsWith("dynamodb:")));
     const actions = dynamo.flatMap((statement) => asArray(statement.Action));
     expect(new Set(actions)).toEqual(
-      new Set(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]),
+      new Set(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]),
     );
     expect(actions).not.toContain("dynamodb:Scan");
     expect(actions.filter((action) => action.includes("*"))).toEqual([]);

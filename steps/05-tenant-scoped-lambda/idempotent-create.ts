@@ -76,12 +76,20 @@ export async function createOnce(
   };
 
   try {
-    await db.send(new PutCommand({ TableName: tableName, Item: record, ConditionExpression: "attribute_not_exists(purchaseId)" }));
+    // A new key, or one whose record has expired (DynamoDB's TTL deletes it some time later, not at once).
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: record,
+        ConditionExpression: "attribute_not_exists(purchaseId) OR expiresAt < :now",
+        ExpressionAttributeValues: { ":now": Math.floor(request.now.getTime() / 1000) },
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: recordKey, ConsistentRead: true }));
     const first = Item as IdempotencyRecord | undefined;
-    // Expired between the two calls: this is a new request after all.
+    // Deleted between the two calls: this is a new request after all.
     if (!first) return createOnce(db, tableName, purchases, purchase, request);
     if (first.fingerprint !== request.fingerprint) {
       return { kind: "conflict", message: `${IDEMPOTENCY_HEADER} ${request.key} was already used for a different request` };

@@ -56,9 +56,12 @@ describe("authentication (flow steps 1–4)", () => {
   //         shared/test-helpers/token-factory.ts keeps the old signature.
   it.todo("TODO 4: a tampered token is a 401");
   // TODO 5: an expired token is refused (401). Locally, mint one with the
-  //         emulator's key: `signJwt({ key: emulatorSigningKey(), payload })`
-  //         (shared/test-helpers/emulator-signing-key.ts) with `exp` in the
-  //         past; skip it with `it.skipIf(target === "aws")` (no key there).
+  //         emulator's key: take alice's real claims,
+  //         `decodeJwt(alice.idToken).payload` (token-factory.ts), move
+  //         `iat`/`auth_time`/`exp` an hour or two into the past, and sign
+  //         with `signJwt({ key: emulatorSigningKey(), payload })`
+  //         (shared/test-helpers/emulator-signing-key.ts): only the expiry
+  //         may be wrong. Skip it with `it.skipIf(target === "aws")` (no key there).
   it.todo("TODO 5: an expired token is a 401");
 });
 

@@ -197,7 +197,7 @@ describe("the policy, judged as API Gateway judges it", () => {
           wrong.push(...mismatches(role, (arn) => evaluatePolicy(overTheWire(buildTenantPolicy(claims, arn)).policyDocument, arn)));
         }
       }
-      expect(wrong).toEqual([]);
+      if (wrong.length > 0) throw new Error(`${wrong.length} wrong: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? "; …" : ""}`);
     },
   );
 
@@ -215,7 +215,7 @@ describe("the policy, judged as API Gateway judges it", () => {
         // ...and every later one is judged by that cached policy.
         wrong.push(...mismatches(role, (arn) => gateway.request(token, claims, arn)));
       }
-      expect(wrong).toEqual([]);
+      if (wrong.length > 0) throw new Error(`${wrong.length} wrong: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? "; …" : ""}`);
       expect(gateway.invocations).toBe(ROLES.length);
     },
   );

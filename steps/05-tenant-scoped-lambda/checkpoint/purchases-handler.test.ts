@@ -18,6 +18,10 @@ type HandlerModule = typeof import("../../../solutions/05-tenant-scoped-lambda/p
 type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 const { createPurchasesHandler, callerFrom } = await importUnderTest<HandlerModule>(import.meta.url, "purchases-handler.ts");
+const { TenantPurchases } = await importUnderTest<typeof import("../../../solutions/05-tenant-scoped-lambda/purchases-repository.ts")>(
+  import.meta.url,
+  "purchases-repository.ts",
+);
 const { dynamoDbEndpoint, tableName } = inject("step05");
 
 /** What the checks read of a stored purchase. */
@@ -198,6 +202,24 @@ describe("the caller comes from the authorizer", () => {
 });
 
 describe("the four routes", () => {
+  check(
+    "create never overwrites: a purchase whose key exists already is refused, the stored one untouched",
+    { hint: "PutCommand with ConditionExpression attribute_not_exists(purchaseId): DynamoDB then refuses an existing key", todo: "purchases-repository.ts, TODO 4" },
+    async () => {
+      const tenantId = newTenant();
+      const purchase = await seeded(tenantId);
+      const repository = new TenantPurchases(db, tableName, tenantId);
+      const error = await repository.create({ ...purchase, item: "Overwritten" }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (isTodo(error)) throw error;
+      expect(error, "the Put succeeded: it replaced an existing purchase").toBeInstanceOf(Error);
+      expect((error as Error).name).toBe("ConditionalCheckFailedException");
+      expect(await stored(tenantId, purchase.purchaseId)).toEqual(purchase);
+    },
+  );
+
   check(
     "POST /purchases: 201 with the stored item, under the caller's tenant's partition key",
     { hint: "PutCommand with Item: purchase and ConditionExpression attribute_not_exists(purchaseId)", todo: "purchases-repository.ts, TODO 4" },

@@ -28,14 +28,25 @@ async function runSuiteAgainst(options: LocalStackOptions): Promise<SuiteRun> {
   }
 }
 
-const lastLines = (text: string, count = 15) => text.trim().split("\n").slice(-count).join("\n");
+/** The names of the tests that failed, from vitest's summary, on one line. */
+function failedTests(output: string): string {
+  const names = output
+    .split("\n")
+    .filter((line) => /^\s*FAIL\s/.test(line))
+    .map((line) => line.replace(/^\s*FAIL\s+/, "").replace(/^\S*validation\.test\.ts\s*>?\s*/, "").trim());
+  return names.length > 0 ? names.join("; ") : output.trim().split("\n").slice(-3).join(" ");
+}
+
+/** Mutants are graded only once the suite passes on the real system: a suite that always fails "catches" them all. */
+let referencePassed = false;
 
 check(
   "your suite passes on the reference system",
   { hint: "a validation test must pass when the system is right; run `npm run validate` to see which test fails", todo: SUITE },
   async () => {
     const run = await runSuiteAgainst({});
-    if (!run.passed) throw new Error(`Your suite fails on the reference system:\n${lastLines(run.output)}`);
+    if (!run.passed) throw new Error(`Your suite fails on the reference system: ${failedTests(run.output)}\n\n${run.output}`);
+    referencePassed = true;
   },
   120_000,
 );
@@ -45,8 +56,9 @@ for (const mutant of MUTANTS) {
     `catches the mutant ${mutant.name}`,
     { hint: `${mutant.bug}: write a test that fails on such a system`, todo: `${SUITE}, ${mutant.todo}` },
     async () => {
+      if (!referencePassed) throw new Error("not graded: first make your suite pass on the reference system (the first check)");
       const run = await runSuiteAgainst(mutant.stack);
-      if (run.passed) throw new Error(`${mutant.todo} is not done yet: the mutant survived (every test passed on it)`);
+      if (run.passed) throw new Error(`${mutant.todo}: no test catches this bug yet (every test passed on the mutant)`);
     },
     120_000,
   );
