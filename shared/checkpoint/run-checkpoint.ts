@@ -54,10 +54,10 @@ export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promis
     onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled) {
       for (const module of modules) {
         for (const error of module.errors()) {
-          loadErrors.push(`${relative(PROJECT_ROOT, module.moduleId)}: ${firstLine(error.message)}`);
+          loadErrors.push(`${relative(PROJECT_ROOT, module.moduleId)}: ${describeLoadError(error)}`);
         }
       }
-      for (const error of unhandled) loadErrors.push(firstLine(error.message));
+      for (const error of unhandled) loadErrors.push(describeLoadError(error));
     },
   };
 
@@ -103,6 +103,20 @@ function hookError(testCase: TestCase): { message: string; stack?: string } {
     if (error) return { message: `did not run: ${error.message}`, stack: error.stack };
   }
   return { message: "did not run: skipped" };
+}
+
+/** A compile or import error in a line, with the file and line it points at when it names one. */
+function describeLoadError(error: { message: string; stack?: string }): string {
+  const text = stripAnsi(`${error.message}\n${error.stack ?? ""}`);
+  const location = /((?:steps|solutions|shared)\/[\w./-]+\.ts):(\d+)(?::(\d+))?(?::\s*(?:ERROR:\s*)?(.*))?/.exec(text);
+  const first = firstLine(stripAnsi(error.message));
+  if (!location) return first;
+  const [, file, line, , detail] = location;
+  return `${first} ${file}:${line}${detail ? `: ${detail.trim()}` : ""}`;
+}
+
+function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
 }
 
 function firstLine(text: string): string {

@@ -75,8 +75,8 @@ export async function verifyIdToken(
 }
 
 /**
- * The time checks aws-jwt-verify leaves out (its `customJwtCheck`, run after
- * the signature and the standard claims passed): it checks `exp` only when the
+ * The time checks aws-jwt-verify leaves out (its `customJwtCheck` runs once the
+ * signature, `exp`, `nbf` and `iss` passed, before `token_use` and the client id): it checks `exp` only when the
  * token has one, and never looks at `iat`.
  */
 export function checkTokenTimes({ payload }: { payload: JwtPayload }): void {

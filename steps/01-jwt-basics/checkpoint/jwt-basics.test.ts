@@ -122,13 +122,15 @@ describe("1. decoding (decode-jwt.ts)", () => {
   );
 
   check(
-    "base64url decodes, and a segment with anything outside its alphabet (+ / = * !) is refused: MalformedJwtError",
+    "base64url decodes, and a segment outside its alphabet (+ / = * !) or of impossible length is refused: MalformedJwtError",
     { hint: "test the segment against /^[A-Za-z0-9_-]*$/ first: Node's decoder silently skips characters it doesn't know", todo: "decode-jwt.ts, TODO 1" },
     () => {
       const text = '{"alg":"RS256","note":"ünïcødé ☕ ~~~???"}';
       expect(base64UrlDecode(base64UrlEncode(text), "header").toString("utf8")).toBe(text);
       const good = base64UrlEncodeJson({ alg: "RS256", typ: "JWT" });
-      for (const bad of [`${good}==`, `${good.slice(0, 4)}*${good.slice(4)}`, `${good.slice(0, 4)}!${good.slice(4)}`, Buffer.from("~~~???").toString("base64")]) {
+      // …and a length of 4n+1, which no bytes encode to.
+      const fourNPlusOne = `${"A".repeat(8)}B`;
+      for (const bad of [`${good}==`, `${good.slice(0, 4)}*${good.slice(4)}`, `${good.slice(0, 4)}!${good.slice(4)}`, Buffer.from("~~~???").toString("base64"), fourNPlusOne]) {
         expectRefused(() => base64UrlDecode(bad, "header"), errors.MalformedJwtError, "malformed");
       }
     },

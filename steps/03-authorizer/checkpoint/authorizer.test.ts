@@ -257,6 +257,18 @@ const ATTACKS: Attack[] = [
     todo: "authorizer.ts, TODO 4",
     hint: "aws-jwt-verify checks exp only when present: refuse a token without one in checkTokenTimes (wired as customJwtCheck)",
   },
+  ...([
+    ["empty", ""],
+    ["not a string", 42],
+    ["outside the tenant-id pattern", "acme/../globex"],
+  ] as const).map(
+    ([what, value]): Attack => ({
+      name: `a custom:tenantId that is ${what}`,
+      header: () => bearer(forged({ "custom:tenantId": value })),
+      todo: "authorizer.ts, TODO 1",
+      hint: "aws-jwt-verify does not look at custom claims: wire checkExtraClaims (times and tenant) as customJwtCheck, not checkTokenTimes alone",
+    }),
+  ),
   {
     name: "wrong issuer (another user pool)",
     header: () => bearer(forged({ iss: cognitoIssuer(LOCAL_REGION, `${LOCAL_REGION}_AnotherPool1`) })),
