@@ -357,7 +357,7 @@ describe("the auth client, against the Cognito emulator", () => {
   );
 
   check(
-    "a user cannot change their own custom:tenantId",
+    "a user cannot change their own custom:tenantId (the emulator's pool enforces it; your construct's part is checked above)",
     { hint: "the operator sets the tenant (addUserToTenant, given); the user signs in (TODO 5) and tries UpdateUserAttributes: refused", todo: "auth-client.ts, TODO 5" },
     async () => {
       const { auth, emulator } = await session();
