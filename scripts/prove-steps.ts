@@ -5,7 +5,8 @@
  * starter's files mirror the solution's, so copying a solution over its
  * starter is exactly what `--solution` checks.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { runCheckpoint } from "../shared/checkpoint/run-checkpoint.ts";
 import { STEPS, stepExists, stepFolder, type StepInfo } from "../shared/checkpoint/steps.ts";
 import { runMain } from "./lib/cli-args.ts";
@@ -30,8 +31,16 @@ async function proveStep(step: StepInfo): Promise<string[]> {
   }
 
   const solutionFiles = new Set(readdirSync(stepFolder(step, "solutions")));
-  for (const file of readdirSync(stepFolder(step, "steps"))) {
-    if (file.endsWith(".ts") && !solutionFiles.has(file)) problems.push(`steps/${step.slug}/${file} has no solution file of the same name`);
+  for (const file of readdirSync(stepFolder(step, "steps")).filter((f) => f.endsWith(".ts"))) {
+    if (!solutionFiles.has(file)) {
+      problems.push(`steps/${step.slug}/${file} has no solution file of the same name`);
+      continue;
+    }
+    // A starter file with no TODO is given code: it must be the solution's, not a copy drifting apart.
+    const starter = readFileSync(join(stepFolder(step, "steps"), file), "utf8");
+    if (!/\bTODO\b/.test(starter) && starter !== readFileSync(join(stepFolder(step, "solutions"), file), "utf8")) {
+      problems.push(`steps/${step.slug}/${file} has no TODO but differs from solutions/${step.slug}/${file}`);
+    }
   }
 
   const summary = `solution ${solution.checks.filter((c) => c.passed).length}/${solution.checks.length}, starter ${starter.checks.filter((c) => c.passed).length}/${starter.checks.length}`;
