@@ -64,7 +64,7 @@ afterAll(async () => {
 
 async function buy(email: string, item: string) {
   const { idToken } = await auth.signIn(email, DEMO_PASSWORD);
-  const response = await fetch(`${stack.outputs.ApiUrl}purchases`, {
+  const response = await fetch(`${stack.outputs.ApiUrl}/purchases`, {
     method: "POST",
     headers: { Authorization: `Bearer ${idToken}`, "Content-Type": "application/json" },
     body: JSON.stringify({ item, amountCents: 1000, currency: "USD" }),

@@ -102,7 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       outputs: {
-        ApiUrl: `${gateway.url}/`,
+        ApiUrl: gateway.url,
         UserPoolId: cognito.userPoolId,
         UserPoolClientId: cognito.userPoolClientId,
         Region: LOCAL_REGION,

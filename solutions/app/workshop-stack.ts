@@ -226,7 +226,9 @@ export class AuthWorkshopStack extends Stack {
     // RestApi adds its own `Endpoint` output (a generated key); ApiUrl replaces
     // it so the outputs file has exactly the keys the local stack writes.
     this.api.node.tryRemoveChild("Endpoint");
-    new CfnOutput(this, "ApiUrl", { value: this.api.url, description: "Base URL of the purchases API (stage included)" });
+    // No trailing slash (api.url has one), so `curl "$ApiUrl/purchases"` is the route.
+    const apiUrl = Fn.join("", ["https://", this.api.restApiId, ".execute-api.", this.region, ".", this.urlSuffix, "/", this.api.deploymentStage.stageName]);
+    new CfnOutput(this, "ApiUrl", { value: apiUrl, description: "Base URL of the purchases API (stage included, no trailing slash)" });
     new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
     new CfnOutput(this, "UserPoolClientId", { value: userPoolClient.userPoolClientId });
     new CfnOutput(this, "Region", { value: this.region });
