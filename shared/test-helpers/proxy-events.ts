@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { STAGE_NAME, type Role } from "../api/purchases-api.ts";
+import { buildProxyEvent } from "../local-stack/api-gateway/index.ts";
 
 /** The authorizer's context as the backend sees it: strings, plus `principalId`. */
 export type AuthorizerContext = Record<string, string | number>;
@@ -46,67 +47,40 @@ export interface ProxyEventOptions {
   stage?: string;
 }
 
+/**
+ * Built by the local API Gateway's own event builder, so a handler tested
+ * directly sees exactly the event it gets behind the gateway.
+ */
 export function proxyEvent(options: ProxyEventOptions): APIGatewayProxyEvent {
   const pathParameters = options.pathParameters ?? {};
+  const rawPathParameters = Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, encodeURIComponent(value)]));
   const path = options.resource.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = pathParameters[name];
+    const value = rawPathParameters[name];
     if (value === undefined) throw new Error(`proxyEvent: no value for path parameter ${name}`);
-    return encodeURIComponent(value);
+    return value;
   });
-  const stage = options.stage ?? STAGE_NAME;
   const headers: Record<string, string> = { Host: "abc123.execute-api.us-east-1.amazonaws.com", ...options.headers };
-  let body: string | null = null;
+  let body = "";
   if (options.body !== undefined) {
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) {
       headers["Content-Type"] = "application/json";
     }
   }
-  const query = options.query && Object.keys(options.query).length > 0 ? options.query : null;
-  const now = Date.now();
-  return {
+  const { principalId = "", ...context } = options.authorizer ?? {};
+  return buildProxyEvent({
     resource: options.resource,
-    path,
     httpMethod: options.method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: query,
-    multiValueQueryStringParameters: query
-      ? Object.fromEntries(Object.entries(query).map(([name, value]) => [name, [value]]))
-      : null,
-    pathParameters: Object.keys(pathParameters).length > 0 ? { ...pathParameters } : null,
-    stageVariables: null,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "abc123",
-      resourceId: "res123",
-      resourcePath: options.resource,
-      httpMethod: options.method,
-      path: `/${stage}${path}`,
-      stage,
-      protocol: "HTTP/1.1",
-      requestId: randomUUID(),
-      requestTimeEpoch: now,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: "127.0.0.1",
-        user: null,
-        userAgent: "vitest",
-        userArn: null,
-      },
-      authorizer: options.authorizer ? { integrationLatency: 0, ...options.authorizer } : undefined,
-    },
+    path,
+    rawQuery: new URLSearchParams(options.query ?? {}).toString(),
+    rawHeaders: Object.entries(headers).flat(),
     body,
-    isBase64Encoded: false,
-  };
+    rawPathParameters,
+    stage: options.stage ?? STAGE_NAME,
+    accountId: "123456789012",
+    apiId: "abc123",
+    sourceIp: "127.0.0.1",
+    requestTimeEpoch: Date.now(),
+    authorizer: options.authorizer ? { principalId: String(principalId), context, integrationLatency: 0 } : undefined,
+  });
 }
