@@ -10,3 +10,8 @@ export class TodoError extends Error {
 export function todo(what: string): never {
   throw new TodoError(`TODO ${what}`);
 }
+
+/** Whether an error is a starter's TODO (a checkpoint rethrows it, so the failure names the TODO). */
+export function isTodoError(error: unknown): error is Error {
+  return error instanceof Error && (error.name === "TodoError" || /^TODO\b/.test(error.message));
+}

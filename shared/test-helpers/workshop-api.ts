@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Role } from "../api/purchases-api.ts";
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
-import { LOCAL_CREDENTIALS } from "../local-stack/local-credentials.ts";
+import { authClientConfig } from "../local-stack/auth-client-config.ts";
 import type { StackOutputs } from "../local-stack/outputs-file.ts";
 
 export interface ApiResponse<T = unknown> {
@@ -43,24 +43,9 @@ export class WorkshopApi {
 
   constructor(readonly outputs: StackOutputs) {
     this.apiUrl = outputs.ApiUrl.replace(/\/$/, "");
-    const endpoint = outputs.CognitoEndpoint ? { endpoint: outputs.CognitoEndpoint, credentials: LOCAL_CREDENTIALS } : {};
-    this.auth = this.authClientFor(outputs.UserPoolClientId);
-    this.cognito = new CognitoIdentityProviderClient({ region: outputs.Region, ...endpoint });
-  }
-
-  /** True against the local stack, whose emulator's signing key is public (so tests can forge with it). */
-  get isLocal(): boolean {
-    return Boolean(this.outputs.CognitoEndpoint);
-  }
-
-  private authClientFor(clientId: string): AuthClient {
-    const { outputs } = this;
-    return new AuthClient({
-      region: outputs.Region,
-      userPoolId: outputs.UserPoolId,
-      clientId,
-      ...(outputs.CognitoEndpoint ? { endpoint: outputs.CognitoEndpoint, credentials: LOCAL_CREDENTIALS } : {}),
-    });
+    this.auth = new AuthClient(authClientConfig(outputs));
+    const { region, endpoint, credentials } = authClientConfig(outputs);
+    this.cognito = new CognitoIdentityProviderClient({ region, endpoint, credentials });
   }
 
   /**
@@ -79,7 +64,7 @@ export class WorkshopApi {
     const clientId = UserPoolClient?.ClientId;
     if (!clientId) throw new Error("Cognito created no app client.");
     this.createdClients.push(clientId);
-    const other = this.authClientFor(clientId);
+    const other = new AuthClient(authClientConfig(this.outputs, clientId));
     try {
       return (await other.signIn(user.email, TEST_PASSWORD)).idToken;
     } finally {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { STAGE_NAME } from "../../../shared/api/purchases-api.ts";
 import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../shared/local-stack/local-stack.ts";
 import { startJwksServer, type JwksServer } from "../../../shared/test-helpers/jwks-server.ts";
 import {
@@ -78,12 +79,9 @@ async function build(config: AuthorizerConfig): Promise<Built> {
 
 function handlerOf(built: Built): TokenAuthorizer {
   if (built.ok) return built.authorize;
-  throw isTodo(built.error) ? built.error : new Error(`createAuthorizer threw ${describeError(built.error)}`);
+  throw isTodoError(built.error) ? built.error : new Error(`createAuthorizer threw ${describeError(built.error)}`);
 }
 
-function isTodo(error: unknown): error is Error {
-  return error instanceof Error && (error.name === "TodoError" || /^TODO\b/.test(error.message));
-}
 
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${JSON.stringify(error.message)}` : JSON.stringify(error);
@@ -97,7 +95,7 @@ async function callHandler(authorize: TokenAuthorizer, header: string | undefine
   try {
     return { returned: await authorize({ type: "TOKEN", authorizationToken: header as string, methodArn: METHOD_ARN }) };
   } catch (error) {
-    if (isTodo(error)) throw error;
+    if (isTodoError(error)) throw error;
     return { threw: error, logged: log.slice(before) };
   }
 }

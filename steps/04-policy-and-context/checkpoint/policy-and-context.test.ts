@@ -9,6 +9,7 @@ import { describe, expect } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { AUTHORIZER, ROLES, ROUTES, STAGE_NAME, type Role, type RouteDefinition } from "../../../shared/api/purchases-api.ts";
 import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import {
   AuthorizerCache,
   evaluatePolicy,
@@ -111,9 +112,6 @@ function mismatches(role: Role, decide: (arn: string) => PolicyDecision): string
   return wrong;
 }
 
-function isTodo(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TodoError" || error.message.startsWith("TODO"));
-}
 
 // ---------------------------------------------------------------------------
 
@@ -175,7 +173,7 @@ describe("the stage ARN", () => {
         try {
           stageArnOf(garbage);
         } catch (error) {
-          if (isTodo(error)) throw error;
+          if (isTodoError(error)) throw error;
           threw = true;
         }
         expect(threw, `stageArnOf(${JSON.stringify(garbage)}) should throw`).toBe(true);

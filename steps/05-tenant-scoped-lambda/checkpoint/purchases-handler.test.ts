@@ -11,6 +11,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@a
 import { monotonicFactory } from "ulid";
 import type { Role } from "../../../shared/api/purchases-api.ts";
 import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
 import { authorizerContext, proxyEvent, type AuthorizerContext } from "../../../shared/test-helpers/proxy-events.ts";
 
@@ -45,9 +46,6 @@ afterAll(() => {
   for (const client of clients) client.destroy();
 });
 
-function isTodo(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TodoError" || error.message.startsWith("TODO"));
-}
 
 /**
  * Your handler, over `db`. It answers 500 when something inside it throws
@@ -62,7 +60,7 @@ function handlerOver(db: DynamoDBDocumentClient): ProxyHandler {
     const result = await handler(event);
     const [error] = logged;
     if (error !== undefined) {
-      if (isTodo(error)) throw error;
+      if (isTodoError(error)) throw error;
       throw new Error(`the handler answered ${result.statusCode} because it failed: ${String(error)}`, { cause: error });
     }
     return result;
@@ -213,7 +211,7 @@ describe("the four routes", () => {
         () => undefined,
         (e: unknown) => e,
       );
-      if (isTodo(error)) throw error;
+      if (isTodoError(error)) throw error;
       expect(error, "the Put succeeded: it replaced an existing purchase").toBeInstanceOf(Error);
       expect((error as Error).name).toBe("ConditionalCheckFailedException");
       expect(await stored(tenantId, purchase.purchaseId)).toEqual(purchase);
