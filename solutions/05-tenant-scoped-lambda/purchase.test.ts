@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { isPurchaseId, parseNewPurchase } from "./purchase.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MAX_BODY_BYTES, MAX_FIELD_NAME_LENGTH, isPurchaseId, parseNewPurchase } from "./purchase.ts";
 
 const valid = { item: "Espresso machine", amountCents: 45_900, currency: "USD" };
 const body = (overrides: Record<string, unknown> = {}, omit: string[] = []) => {
@@ -73,6 +73,39 @@ describe("parseNewPurchase", () => {
   it("a body that is valid except for a tenantId is still refused (never silently dropped)", () => {
     const parsed = parseNewPurchase(body({ tenantId: "tenant-b" }));
     expect(parsed).toEqual({ ok: false, errors: [expect.objectContaining({ field: "tenantId" })] });
+  });
+});
+
+describe("parseNewPurchase bounds its work", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("refuses a body over 16 KiB before parsing it, naming the limit", () => {
+    const parse = vi.spyOn(JSON, "parse");
+    const parsed = parseNewPurchase(body({ note: "x".repeat(MAX_BODY_BYTES) }));
+    expect(parse).not.toHaveBeenCalled();
+    expect(parsed).toEqual({ ok: false, errors: [{ field: "body", message: "must be at most 16384 bytes (16 KiB)" }] });
+  });
+
+  it("counts bytes, not characters: 6,000 three-byte characters are over the limit", () => {
+    expect(MAX_BODY_BYTES).toBe(16 * 1024);
+    const parsed = parseNewPurchase(JSON.stringify({ ...valid, item: "\u20ac".repeat(6000) }));
+    expect(parsed.ok === false && parsed.errors[0]?.message).toMatch(/at most 16384 bytes/);
+  });
+
+  it("a body just under the limit is parsed", () => {
+    const padding = MAX_BODY_BYTES - body().length - 20;
+    const parsed = parseNewPurchase(JSON.stringify({ ...valid, pad: "x".repeat(padding) }));
+    expect(parsed).toEqual({ ok: false, errors: [{ field: "pad", message: "is not an allowed field" }] });
+  });
+
+  it("an unknown field's name is echoed cut to a bounded length", () => {
+    const longName = "n".repeat(5000);
+    const parsed = parseNewPurchase(JSON.stringify({ ...valid, [longName]: 1 }));
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const [error] = parsed.errors;
+    expect(error?.field.length).toBeLessThanOrEqual(MAX_FIELD_NAME_LENGTH + 1);
+    expect(error?.field).toBe(`${"n".repeat(MAX_FIELD_NAME_LENGTH)}…`);
   });
 });
 

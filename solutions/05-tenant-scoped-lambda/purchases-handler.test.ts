@@ -157,6 +157,35 @@ describe("POST /purchases", () => {
     expect((await member.list()).json.purchases).toEqual([]);
   });
 
+  it("a 759 KB body of 70,000 unknown fields is a 413 naming the limit, in a short answer, and nothing is stored", async () => {
+    const member = callerOf(newTenant());
+    const fields = Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [`f${i}`, 0]));
+    const raw = JSON.stringify(aPurchase(fields));
+    expect(raw.length).toBeGreaterThan(700_000);
+    const response = await member.create(raw);
+    expect(response.statusCode).toBe(413);
+    expect(response.json.message).toMatch(/at most 16384 bytes/);
+    expect(response.json.errors).toEqual([{ field: "body", message: "must be at most 16384 bytes (16 KiB)" }]);
+    expect(response.body.length).toBeLessThan(300);
+    expect((await member.list()).json.purchases).toEqual([]);
+  });
+
+  it("a body under the limit with 1,500 unknown fields lists five of them, then how many more", async () => {
+    const fields = Object.fromEntries(Array.from({ length: 1_500 }, (_, i) => [`f${i}`, 0]));
+    const response = await callerOf(newTenant()).create(aPurchase(fields));
+    expect(response.statusCode).toBe(400);
+    expect(response.json.errors.map((e: { field: string }) => e.field)).toEqual(["f0", "f1", "f2", "f3", "f4"]);
+    expect(response.json.message).toMatch(/; and 1495 more$/);
+    expect(response.body.length).toBeLessThan(1_000);
+  });
+
+  it("a long unknown field name is echoed cut short, never whole", async () => {
+    const response = await callerOf(newTenant()).create(aPurchase({ ["x".repeat(10_000)]: 1 }));
+    expect(response.statusCode).toBe(400);
+    expect(response.body.length).toBeLessThan(600);
+    expect(response.json.errors[0].field).toMatch(/^x+…$/);
+  });
+
   it("no body at all -> 400 naming body", async () => {
     const response = await handler(proxyEvent({ method: "POST", resource: "/purchases", authorizer: authorizerContext({ tenantId: newTenant() }) }));
     expect(response.statusCode).toBe(400);

@@ -7,9 +7,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { monotonicFactory } from "ulid";
 import { ROLES, ROUTES, type Role } from "../../shared/api/purchases-api.ts";
-import { badRequest, forbidden, json, noContent, notFound } from "./http-responses.ts";
+import { badRequest, forbidden, json, noContent, notFound, payloadTooLarge } from "./http-responses.ts";
 import { encodeNextToken, parsePageRequest } from "./pagination.ts";
-import { isPurchaseId, parseNewPurchase, type Purchase } from "./purchase.ts";
+import { isBodyTooLarge, isPurchaseId, parseNewPurchase, type Purchase } from "./purchase.ts";
 import { TenantPurchases } from "./purchases-repository.ts";
 import { createOnce, parseIdempotencyKey, requestFingerprint } from "./idempotent-create.ts";
 import { todo } from "../../shared/checkpoint/todo.ts";
@@ -69,6 +69,7 @@ export function createPurchasesHandler(config: PurchasesHandlerConfig): ProxyHan
         return json(200, { purchases: items, ...(lastPurchaseId ? { nextToken: encodeNextToken(lastPurchaseId) } : {}) });
       }
       case "POST /purchases": {
+        if (isBodyTooLarge(event.body)) return payloadTooLarge();
         const parsed = parseNewPurchase(event.body);
         if (!parsed.ok) return badRequest(parsed.errors);
         const idempotencyKey = parseIdempotencyKey(event.headers);
