@@ -52,7 +52,25 @@ export const AUTHORIZER = {
 export const CORS = {
   allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
   allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+  /** How long a browser may reuse a preflight answer (`Access-Control-Max-Age`). */
+  maxAgeSeconds: 3600,
 } as const;
+
+/**
+ * Stage throttling (every method of the stage gets these limits): API
+ * Gateway's token bucket, `burstLimit` requests deep, refilled at
+ * `rateLimit` requests per second. Over it, callers get a 429.
+ */
+export const STAGE_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** Each Lambda function's timeout; a function still running then is a function error. */
+export const FUNCTION_TIMEOUT_SECONDS = {
+  purchases: 10,
+  authorizer: 10,
+} as const satisfies Record<FunctionName | "authorizer", number>;
+
+/** How long API Gateway waits for a Lambda integration (a REST API's default, 29 s) before its 504. */
+export const INTEGRATION_TIMEOUT_MS = 29_000;
 
 /**
  * The resource path of a route as it appears in a method ARN: `{param}`

@@ -11,7 +11,16 @@ import { App, Aspects } from "aws-cdk-lib";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AUTHORIZER, CORS, ROLES, ROUTES, STAGE_NAME } from "../../shared/api/purchases-api.ts";
+import {
+  AUTHORIZER,
+  CORS,
+  FUNCTION_TIMEOUT_SECONDS,
+  INTEGRATION_TIMEOUT_MS,
+  ROLES,
+  ROUTES,
+  STAGE_NAME,
+  STAGE_THROTTLING,
+} from "../../shared/api/purchases-api.ts";
 import {
   AuthWorkshopStack,
   DEFAULT_CORS_ALLOW_ORIGINS,
@@ -255,7 +264,7 @@ describe("purchases table", () => {
 // ---- functions --------------------------------------------------------------
 
 describe("functions", () => {
-  it("run on the latest Node.js on arm64, with 256 MB, 10 s and source maps", () => {
+  it("run on the latest Node.js on arm64, with 256 MB, the shared timeouts and source maps", () => {
     const functions = ofType("AWS::Lambda::Function");
     expect(functions).toHaveLength(2);
     for (const [, fn] of functions) {
@@ -263,11 +272,15 @@ describe("functions", () => {
         Runtime: "nodejs24.x",
         Architectures: ["arm64"],
         MemorySize: 256,
-        Timeout: 10,
         Handler: "index.handler",
       });
       expect(fn.Properties!.Environment.Variables.NODE_OPTIONS).toBe("--enable-source-maps");
     }
+  });
+
+  it("time out after the shared settings' seconds (the local gateway enforces the same)", () => {
+    expect(functionWithEnv("TABLE_NAME")[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.purchases);
+    expect(functionWithEnv("USER_POOL_ID")[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.authorizer);
   });
 
   it("each logs to its own log group and may write to it only", () => {
@@ -337,6 +350,7 @@ describe("REST API", () => {
       expect(method.Properties!.AuthorizationType).toBe("CUSTOM");
       expect(method.Properties!.AuthorizerId).toEqual({ Ref: authorizerId });
       expect(method.Properties!.Integration.Type).toBe("AWS_PROXY");
+      expect(method.Properties!.Integration.TimeoutInMillis).toBe(INTEGRATION_TIMEOUT_MS);
     }
   });
 
@@ -370,6 +384,7 @@ describe("REST API", () => {
       const headers = method.Properties!.Integration.IntegrationResponses[0].ResponseParameters;
       expect(headers["method.response.header.Access-Control-Allow-Origin"]).toBe(`'${DEFAULT_CORS_ALLOW_ORIGINS[0]}'`);
       expect(headers["method.response.header.Access-Control-Allow-Headers"]).toBe(`'${CORS.allowHeaders.join(",")}'`);
+      expect(headers["method.response.header.Access-Control-Max-Age"]).toBe(`'${CORS.maxAgeSeconds}'`);
     }
   });
 
@@ -397,8 +412,8 @@ describe("REST API", () => {
         LoggingLevel: "INFO",
         DataTraceEnabled: false,
         MetricsEnabled: true,
-        ThrottlingRateLimit: 50,
-        ThrottlingBurstLimit: 100,
+        ThrottlingRateLimit: STAGE_THROTTLING.rateLimit,
+        ThrottlingBurstLimit: STAGE_THROTTLING.burstLimit,
       }),
     );
   });

@@ -3,8 +3,8 @@
  * Lambda authorizer -> purchases Lambda -> DynamoDB.
  *
  * Routes, the function serving each, the stage name, the authorizer's
- * settings and CORS come from `shared/api/purchases-api.ts`, which the local
- * API Gateway reads too, so the local stack cannot drift from this one.
+ * settings, CORS, throttling and timeouts come from `shared/api/purchases-api.ts`,
+ * which the local API Gateway reads too, so the local stack cannot drift from this one.
  */
 import { fileURLToPath } from "node:url";
 import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from "aws-cdk-lib";
@@ -16,7 +16,15 @@ import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
-import { AUTHORIZER, CORS, ROUTES, STAGE_NAME } from "../../shared/api/purchases-api.ts";
+import {
+  AUTHORIZER,
+  CORS,
+  FUNCTION_TIMEOUT_SECONDS,
+  INTEGRATION_TIMEOUT_MS,
+  ROUTES,
+  STAGE_NAME,
+  STAGE_THROTTLING,
+} from "../../shared/api/purchases-api.ts";
 import type { FunctionName } from "../../shared/api/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import { TenantPurchasesTable } from "../05-tenant-scoped-lambda/purchases-table.ts";
@@ -92,6 +100,7 @@ export class AuthWorkshopStack extends Stack {
     // ---- Functions ---------------------------------------------------------
     const purchasesFunction = this.workshopFunction("PurchasesFunction", {
       entry: LAMBDA_ENTRIES.purchases,
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.purchases,
       description: "Purchases API: serves the caller's tenant only (tenant from the authorizer context)",
       environment: {
         TABLE_NAME: this.purchasesTable.table.tableName,
@@ -103,6 +112,7 @@ export class AuthWorkshopStack extends Stack {
 
     this.authorizerFunction = this.workshopFunction("AuthorizerFunction", {
       entry: LAMBDA_ENTRIES.authorizer,
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.authorizer,
       description: "TOKEN authorizer: verifies the Cognito ID token, returns the role's policy and the tenant context",
       environment: {
         USER_POOL_ID: userPool.userPoolId,
@@ -146,8 +156,8 @@ export class AuthWorkshopStack extends Stack {
         dataTraceEnabled: false,
         metricsEnabled: true,
         tracingEnabled: true,
-        throttlingRateLimit: 50,
-        throttlingBurstLimit: 100,
+        throttlingRateLimit: STAGE_THROTTLING.rateLimit,
+        throttlingBurstLimit: STAGE_THROTTLING.burstLimit,
       },
     });
 
@@ -174,14 +184,18 @@ export class AuthWorkshopStack extends Stack {
     // purchases function, so a 400 names the offending field and the local
     // stack, which runs the same handler, validates identically.
     const integrations = {
-      purchases: new apigw.LambdaIntegration(purchasesFunction, { proxy: true, allowTestInvoke: false }),
+      purchases: new apigw.LambdaIntegration(purchasesFunction, {
+        proxy: true,
+        allowTestInvoke: false,
+        timeout: Duration.millis(INTEGRATION_TIMEOUT_MS),
+      }),
     } satisfies Record<FunctionName, apigw.LambdaIntegration>;
 
     const corsOptions: apigw.CorsOptions = {
       allowOrigins: [...this.corsAllowOrigins],
       allowHeaders: [...CORS.allowHeaders],
       allowMethods: [...CORS.allowMethods],
-      maxAge: Duration.hours(1),
+      maxAge: Duration.seconds(CORS.maxAgeSeconds),
     };
 
     const methods: Record<string, apigw.Method> = {};
@@ -245,7 +259,7 @@ export class AuthWorkshopStack extends Stack {
    */
   private workshopFunction(
     id: string,
-    options: { entry: string; description: string; environment: Record<string, string> },
+    options: { entry: string; timeoutSeconds: number; description: string; environment: Record<string, string> },
   ): nodejs.NodejsFunction {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, {
       retention: logs.RetentionDays.ONE_WEEK,
@@ -266,7 +280,7 @@ export class AuthWorkshopStack extends Stack {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(options.timeoutSeconds),
       role,
       logGroup,
       projectRoot: REPO_ROOT,
@@ -326,7 +340,7 @@ export class AuthWorkshopStack extends Stack {
         id: "AwsSolutions-APIG3",
         reason:
           "No AWS WAF web ACL: it costs a monthly fee per ACL and rule for a stack that lives for a workshop. Abuse is " +
-          "bounded by stage throttling (50 rps, burst 100) and every data method requires a valid Cognito token. " +
+          `bounded by stage throttling (${STAGE_THROTTLING.rateLimit} rps, burst ${STAGE_THROTTLING.burstLimit}) and every data method requires a valid Cognito token. ` +
           "Production would attach a web ACL with the AWS managed common and IP-reputation rule groups and rate-based rules.",
       },
     ]);
