@@ -75,9 +75,15 @@ describe("POST /purchases with an Idempotency-Key", () => {
     expect((await purchasesOf("tenant-a")).length).toBe(before);
   });
 
-  it("the same key from another user of the tenant is a 422", async () => {
-    await post("reused-2");
-    expect((await post("reused-2", { userId: "user-2" })).statusCode).toBe(422);
+  it("keys are per user: two users of one tenant using the same key each get their own 201", async () => {
+    const mine = await post("reused-2", { userId: "user-1" });
+    const theirs = await post("reused-2", { userId: "user-2" });
+    expect([mine.statusCode, theirs.statusCode]).toEqual([201, 201]);
+    expect(theirs.headers?.["Idempotent-Replayed"]).toBeUndefined();
+    expect(JSON.parse(theirs.body).createdBy).toBe("user-2");
+    expect(JSON.parse(theirs.body).purchaseId).not.toBe(JSON.parse(mine.body).purchaseId);
+    // And each user's retry still replays their own purchase.
+    expect(JSON.parse((await post("reused-2", { userId: "user-2" })).body)).toEqual(JSON.parse(theirs.body));
   });
 
   it("keys are per tenant: the same key in two tenants makes two purchases", async () => {

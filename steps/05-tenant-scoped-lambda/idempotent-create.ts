@@ -5,7 +5,9 @@
  *
  * A record per key lives beside the tenant's purchases, in a partition of its
  * own (`<tenantId>#idempotency`), so listing purchases never meets one; the
- * table's TTL removes it after a day.
+ * table's TTL removes it after a day. Its sort key is `<userId>#<key>`: a key
+ * belongs to the user who sent it, so another member of the tenant can neither
+ * learn it (by a 422) nor block it.
  */
 import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
@@ -49,7 +51,8 @@ export async function createOnce(
   purchase: Purchase,
   request: { key: string; fingerprint: string; now: Date },
 ): Promise<CreateOutcome> {
-  const recordKey = { tenantId: `${purchase.tenantId}#idempotency`, purchaseId: request.key };
+  // The purchase is the caller's: its createdBy is the user the key belongs to.
+  const recordKey = { tenantId: `${purchase.tenantId}#idempotency`, purchaseId: `${purchase.createdBy}#${request.key}` };
   const record: IdempotencyRecord = {
     ...recordKey,
     fingerprint: request.fingerprint,
