@@ -1,5 +1,5 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDynamoDbEmulator, type DynamoDbEmulator } from "../../shared/local-stack/dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
@@ -127,5 +127,76 @@ describe("an expired idempotency record", () => {
     expect(dayLater.statusCode).toBe(201);
     expect(dayLater.headers?.["Idempotent-Replayed"]).toBeUndefined();
     expect(JSON.parse(dayLater.body).purchaseId).not.toBe(JSON.parse(first.body).purchaseId);
+  });
+});
+
+describe("a DELETE wins over a later retry", () => {
+  type Command = Parameters<DynamoDBDocumentClient["send"]>[0];
+  /** The table through `intercept`, which may throw or wait before a command goes through. */
+  const through = (intercept: (command: Command) => Promise<void>) =>
+    ({ send: async (command: Command) => (await intercept(command), db.send(command as PutCommand)) }) as unknown as DynamoDBDocumentClient;
+  const isMarkDone = (c: Command) => c instanceof PutCommand && c.input.Item?.state === "done";
+  const isPurchasePut = (c: Command) => c instanceof PutCommand && c.input.Item?.state === undefined && !String(c.input.Item?.tenantId).includes("#");
+  const handlerOver = (over: DynamoDBDocumentClient, errors: unknown[] = []) =>
+    createPurchasesHandler({ db: over, tableName: TABLE, logError: (_, e) => errors.push(e) });
+  const event = (tenantId: string, userId: string, key: string, role: "member" | "admin" = "member", purchaseId?: string) =>
+    proxyEvent({
+      method: purchaseId ? "DELETE" : "POST",
+      resource: purchaseId ? "/purchases/{purchaseId}" : "/purchases",
+      ...(purchaseId ? { pathParameters: { purchaseId } } : { body, headers: { "Idempotency-Key": key } }),
+      authorizer: authorizerContext({ tenantId, userId, role }),
+    });
+  const storedPurchase = async (tenantId: string, purchaseId: string) =>
+    (await db.send(new GetCommand({ TableName: TABLE, Key: { tenantId, purchaseId }, ConsistentRead: true }))).Item;
+
+  it("a first attempt that stored the purchase, then died: DELETE, then the client's retry, and it stays deleted", async () => {
+    const errors: unknown[] = [];
+    const crashing = handlerOver(
+      through(async (c) => {
+        if (isMarkDone(c)) throw new Error("simulated crash before marking the record done");
+      }),
+      errors,
+    );
+    const first = await crashing(event("tenant-d", "user-1", "crash-1"));
+    expect(first.statusCode).toBe(500);
+    expect(String(errors[0])).toMatch(/simulated crash/);
+    const [purchase] = await purchasesOf("tenant-d");
+    expect(purchase?.purchaseId).toBeTypeOf("string");
+    const purchaseId = String(purchase?.purchaseId);
+
+    expect((await handler(event("tenant-d", "admin-1", "", "admin", purchaseId))).statusCode).toBe(204);
+    const retry = await handler(event("tenant-d", "user-1", "crash-1"));
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers?.["Idempotent-Replayed"]).toBe("true");
+    expect(JSON.parse(retry.body).purchaseId).toBe(purchaseId);
+    expect(await storedPurchase("tenant-d", purchaseId)).toBeUndefined();
+    // The record is done now: a further retry replays without storing either.
+    await handler(event("tenant-d", "user-1", "crash-1"));
+    expect(await purchasesOf("tenant-d")).toEqual([]);
+  });
+
+  it("a slow first attempt that stores after a retry finished and an admin deleted: the purchase stays deleted", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let stalled!: () => void;
+    const reachedStore = new Promise<void>((resolve) => (stalled = resolve));
+    const slow = handlerOver(
+      through(async (c) => {
+        if (isPurchasePut(c)) {
+          stalled();
+          await gate;
+        }
+      }),
+    );
+    const first = slow(event("tenant-s", "user-1", "slow-1"));
+    await reachedStore;
+    const retry = await handler(event("tenant-s", "user-1", "slow-1"));
+    expect(retry.statusCode).toBe(201);
+    const { purchaseId } = JSON.parse(retry.body) as { purchaseId: string };
+    expect((await handler(event("tenant-s", "admin-1", "", "admin", purchaseId))).statusCode).toBe(204);
+    release();
+    expect((await first).statusCode).toBe(201);
+    expect(await storedPurchase("tenant-s", purchaseId)).toBeUndefined();
+    expect(await purchasesOf("tenant-s")).toEqual([]);
   });
 });

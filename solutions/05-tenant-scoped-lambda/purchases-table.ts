@@ -45,7 +45,7 @@ export class TenantPurchasesTable extends Construct {
       partitionKey: { name: PURCHASES_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: PURCHASES_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      // Idempotency records (idempotent-create.ts) expire after a day.
+      // Idempotency records and DELETE's tombstones (idempotent-create.ts) expire after a day.
       timeToLiveAttribute: "expiresAt",
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Encrypted at rest with the AWS managed key `aws/dynamodb`: its use is

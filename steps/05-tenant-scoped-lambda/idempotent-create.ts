@@ -8,6 +8,13 @@
  * table's TTL removes it after a day. Its sort key is `<userId>#<key>`: a key
  * belongs to the user who sent it, so another member of the tenant can neither
  * learn it (by a 422) nor block it.
+ *
+ * A DELETE must win over a late store: a retry of a first attempt that died
+ * after storing its purchase, or a slow first attempt, would otherwise put a
+ * deleted purchase back. So DELETE first leaves a tombstone (partition
+ * `<tenantId>#deleted`), then deletes; every idempotent store reads the
+ * tombstone after it writes, and takes the purchase out again if there is one.
+ * Whichever order the two run in, the purchase ends deleted.
  */
 import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
@@ -17,6 +24,19 @@ import type { TenantPurchases } from "./purchases-repository.ts";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 const RECORD_TTL_SECONDS = 24 * 60 * 60;
+
+/** Written before a purchase is deleted; kept as long as a create of it may still be retried. */
+export async function leaveTombstone(db: DynamoDBDocumentClient, tableName: string, tenantId: string, purchaseId: string, now: Date) {
+  const expiresAt = Math.floor(now.getTime() / 1000) + RECORD_TTL_SECONDS;
+  await db.send(new PutCommand({ TableName: tableName, Item: { ...tombstoneKey(tenantId, purchaseId), expiresAt } }));
+}
+
+const tombstoneKey = (tenantId: string, purchaseId: string) => ({ tenantId: `${tenantId}#deleted`, purchaseId });
+
+async function wasDeleted(db: DynamoDBDocumentClient, tableName: string, tenantId: string, purchaseId: string): Promise<boolean> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: tombstoneKey(tenantId, purchaseId), ConsistentRead: true }));
+  return Item !== undefined;
+}
 
 export type CreateOutcome = { kind: "created" | "replayed"; purchase: Purchase } | { kind: "conflict"; message: string };
 
@@ -76,6 +96,8 @@ export async function createOnce(
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // Read after the write: a DELETE that came first left its tombstone, and wins.
+    if (await wasDeleted(db, tableName, item.tenantId, item.purchaseId)) await purchases.delete(item.purchaseId);
   };
 
   try {

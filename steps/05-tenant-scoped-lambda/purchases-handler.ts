@@ -11,7 +11,7 @@ import { badRequest, forbidden, json, noContent, notFound, payloadTooLarge } fro
 import { encodeNextToken, parsePageRequest } from "./pagination.ts";
 import { isBodyTooLarge, isPurchaseId, parseNewPurchase, type Purchase } from "./purchase.ts";
 import { TenantPurchases } from "./purchases-repository.ts";
-import { createOnce, parseIdempotencyKey, requestFingerprint } from "./idempotent-create.ts";
+import { createOnce, leaveTombstone, parseIdempotencyKey, requestFingerprint } from "./idempotent-create.ts";
 import { todo } from "../../shared/checkpoint/todo.ts";
 
 export interface PurchasesHandlerConfig {
@@ -102,8 +102,10 @@ export function createPurchasesHandler(config: PurchasesHandlerConfig): ProxyHan
         return purchase ? json(200, purchase) : notFound();
       }
       case "DELETE /purchases/{purchaseId}": {
-        const deleted = purchaseId && isPurchaseId(purchaseId) ? await purchases.delete(purchaseId) : false;
-        return deleted ? noContent() : notFound();
+        if (!purchaseId || !isPurchaseId(purchaseId)) return notFound();
+        // Before the delete, so that a create retried later keeps it deleted (idempotent-create.ts).
+        await leaveTombstone(config.db, config.tableName, caller.tenantId, purchaseId, now());
+        return (await purchases.delete(purchaseId)) ? noContent() : notFound();
       }
       default:
         return json(404, { message: "Not found" });

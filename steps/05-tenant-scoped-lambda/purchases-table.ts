@@ -48,7 +48,7 @@ export class TenantPurchasesTable extends Construct {
       partitionKey: todo("6: the partition key: tenantId, a string (PURCHASES_TABLE_KEYS.partitionKey)"),
       sortKey: todo("6: the sort key: purchaseId, a string (PURCHASES_TABLE_KEYS.sortKey)"),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      // Idempotency records (idempotent-create.ts) expire after a day.
+      // Idempotency records and DELETE's tombstones (idempotent-create.ts) expire after a day.
       timeToLiveAttribute: "expiresAt",
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Encrypted at rest with the AWS managed key `aws/dynamodb`: its use is
