@@ -413,6 +413,26 @@ describe("data access", () => {
     }
   });
 
+  it("reads its own writes: every GetItem and Query of the table is a strongly consistent read", async () => {
+    const spiedDb = DynamoDBDocumentClient.from(newClient());
+    const send = vi.spyOn(spiedDb, "send");
+    const spied = createPurchasesHandler({ db: spiedDb, tableName: TABLE_NAME, logError: () => {} });
+    try {
+      const admin = callerOf(newTenant(), "admin", spied);
+      const { purchaseId } = (await admin.create(aPurchase(), { headers: { "Idempotency-Key": "consistent-1" } })).json as Purchase;
+      expect((await admin.list()).statusCode).toBe(200);
+      expect((await admin.get(purchaseId)).statusCode).toBe(200);
+      const reads = send.mock.calls
+        .map(([command]) => command as { constructor: { name: string }; input: { ConsistentRead?: boolean } })
+        .filter((command) => ["GetCommand", "QueryCommand"].includes(command.constructor.name));
+      expect(new Set(reads.map((r) => r.constructor.name))).toEqual(new Set(["GetCommand", "QueryCommand"]));
+      for (const read of reads) expect(read.input.ConsistentRead, read.constructor.name).toBe(true);
+    } finally {
+      send.mockRestore();
+      spiedDb.destroy();
+    }
+  });
+
   it("logged no unexpected errors over the whole file", () => {
     expect(loggedErrors).toEqual([]);
   });

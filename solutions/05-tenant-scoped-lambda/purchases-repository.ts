@@ -1,6 +1,11 @@
 /**
  * Flow step 7: the purchases table, read and written for one tenant at a time.
  * Every call names the tenant's partition key: Query, never Scan.
+ *
+ * Reads are strongly consistent (`ConsistentRead: true`, at twice the read
+ * units of an eventually consistent read): a client that POSTs and then reads
+ * at once must find its purchase, on AWS as on the emulator. That works on the
+ * table's own key; a GSI could only be read eventually consistent.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -27,6 +32,7 @@ export class TenantPurchases {
         KeyConditionExpression: "tenantId = :tenantId",
         ExpressionAttributeValues: { ":tenantId": this.tenantId },
         ScanIndexForward: false,
+        ConsistentRead: true,
         Limit: limit,
         ExclusiveStartKey: after ? { tenantId: this.tenantId, purchaseId: after } : undefined,
       }),
@@ -36,7 +42,7 @@ export class TenantPurchases {
 
   async get(purchaseId: string): Promise<Purchase | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { tenantId: this.tenantId, purchaseId } }),
+      new GetCommand({ TableName: this.tableName, Key: { tenantId: this.tenantId, purchaseId }, ConsistentRead: true }),
     );
     return Item as Purchase | undefined;
   }

@@ -1,6 +1,11 @@
 /**
  * Flow step 7: the purchases table, read and written for one tenant at a time.
  * Every call names the tenant's partition key: Query, never Scan.
+ *
+ * Reads are strongly consistent (`ConsistentRead: true`, at twice the read
+ * units of an eventually consistent read): a client that POSTs and then reads
+ * at once must find its purchase, on AWS as on the emulator. That works on the
+ * table's own key; a GSI could only be read eventually consistent.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -24,13 +29,14 @@ export class TenantPurchases {
   async list(limit: number, after?: string): Promise<PurchasePage> {
     // TODO 2: a QueryCommand on this tenant's partition (KeyConditionExpression "tenantId = :tenantId"),
     // newest first (ScanIndexForward: false), at most `limit` items, continuing after `after` when given
-    // (ExclusiveStartKey: the full key { tenantId, purchaseId }). Return the Items and LastEvaluatedKey's purchaseId.
+    // (ExclusiveStartKey: the full key { tenantId, purchaseId }), a strongly consistent read (ConsistentRead: true).
+    // Return the Items and LastEvaluatedKey's purchaseId.
     return todo("2: Query this tenant's partition, newest first, one page of `limit` items after `after`");
   }
 
   async get(purchaseId: string): Promise<Purchase | undefined> {
     // TODO 3: a GetCommand with the full key { tenantId: this.tenantId, purchaseId }: another tenant's id is
-    // simply not in this partition. Return the Item (undefined when there is none).
+    // simply not in this partition. Strongly consistent (ConsistentRead: true). Return the Item (undefined when there is none).
     return todo("3: Get the purchase by its key in this tenant's partition");
   }
 

@@ -266,6 +266,27 @@ describe("the four routes", () => {
   );
 
   check(
+    "list and get are strongly consistent reads, so a purchase is readable right after its POST on AWS too",
+    { hint: "ConsistentRead: true on the QueryCommand and on the GetCommand", todo: "purchases-repository.ts, TODO 2 and TODO 3" },
+    async () => {
+      const spiedDb = newDocumentClient();
+      const send = vi.spyOn(spiedDb, "send");
+      try {
+        const tenantId = newTenant();
+        const purchase = await seeded(tenantId);
+        const viewer = callerOf(tenantId, "viewer", handlerOver(spiedDb));
+        expect((await viewer.list()).statusCode).toBe(200);
+        expect((await viewer.get(purchase.purchaseId)).statusCode).toBe(200);
+        const reads = send.mock.calls.map(([command]) => command as { constructor: { name: string }; input: { ConsistentRead?: boolean } });
+        expect(reads.map((r) => r.constructor.name)).toEqual(["QueryCommand", "GetCommand"]);
+        for (const read of reads) expect(read.input.ConsistentRead, `${read.constructor.name} without ConsistentRead: true`).toBe(true);
+      } finally {
+        send.mockRestore();
+      }
+    },
+  );
+
+  check(
     "DELETE /purchases/{purchaseId}: 204, then 404 on GET and on a second DELETE; the item is gone from the table",
     {
       hint: "DeleteCommand with the full key and ConditionExpression attribute_exists(purchaseId); ConditionalCheckFailedException means false",
