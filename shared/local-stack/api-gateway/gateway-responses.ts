@@ -46,8 +46,25 @@ export const EXPLICIT_DENY = json(
 /** ACCESS_DENIED: no Allow statement matched the method ARN. */
 export const IMPLICIT_DENY = json(403, "AccessDeniedException", '{"Message":"User is not authorized to access this resource"}');
 
-/** The Lambda proxy integration threw or returned something malformed (note the space after the colon). */
+/**
+ * The Lambda proxy integration failed: it threw, timed out (Lambda's own
+ * timeout is a function error), answered over 6 MB or malformed (note the
+ * space after the colon).
+ */
 export const INTEGRATION_ERROR = json(502, "InternalServerErrorException", '{"message": "Internal server error"}');
+
+/**
+ * THROTTLED: the method's token bucket is empty (stage throttling). Captured
+ * AWS answers carry this 31-byte body and `x-amzn-ErrorType: TooManyRequestsException`.
+ */
+export const THROTTLED = json(429, "TooManyRequestsException", '{"message":"Too Many Requests"}');
+
+/**
+ * INTEGRATION_TIMEOUT: the integration did not answer within the integration
+ * timeout. The body is `$context.error.messageString`, which (like the 502's)
+ * starts with a space. AWS's `x-amzn-ErrorType` here is unconfirmed, so none is sent.
+ */
+export const INTEGRATION_TIMEOUT = json(504, undefined, '{"message": "Endpoint request timed out"}');
 
 /** The event would exceed Lambda's 6 MB synchronous invoke payload limit. */
 export const LAMBDA_REQUEST_TOO_LONG = json(413, "BadRequestException", '{"message": "Request Too Long"}');
@@ -69,3 +86,9 @@ export const PAYLOAD_TOO_LARGE: GatewayResponse = {
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** Lambda's synchronous invocation payload limit (the whole event, not just the body). */
 export const MAX_LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
+/**
+ * Lambda's synchronous response limit, as its error names it ("Response
+ * payload size exceeded maximum allowed payload size (6291556 bytes)"); over
+ * it, API Gateway answers INTEGRATION_ERROR.
+ */
+export const MAX_LAMBDA_RESPONSE_BYTES = 6_291_556;

@@ -21,8 +21,10 @@ export { authorizerForEvent, buildProxyEvent, MalformedRequestError } from "./pr
 export type { ProxyEventAuthorizer, ProxyEventInput } from "./proxy-event.ts";
 export { toHttpResponse } from "./proxy-result.ts";
 export type { HttpResponse, ProxyResultValidation } from "./proxy-result.ts";
-export { matchRoute, resourceExists } from "./route-matcher.ts";
+export { matchResource, matchRoute, resourceExists } from "./route-matcher.ts";
 export type { RouteMatch, RouteShape } from "./route-matcher.ts";
 export type { CorsOptions } from "./cors.ts";
+export { StageThrottle, TokenBucket } from "./token-bucket.ts";
+export type { ThrottleSettings } from "./token-bucket.ts";
 export * as gatewayResponses from "./gateway-responses.ts";
 export type { GatewayResponse } from "./gateway-responses.ts";

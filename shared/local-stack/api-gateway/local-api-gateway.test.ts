@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { request } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -7,7 +8,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayTokenAuthorizerEvent,
 } from "aws-lambda";
-import { CORS, ROUTES, STAGE_NAME } from "../../api/purchases-api.ts";
+import { CORS, ROUTES, STAGE_NAME, STAGE_THROTTLING } from "../../api/purchases-api.ts";
 import { startLocalApiGateway } from "./local-api-gateway.ts";
 import type { LocalApiGateway, LocalApiGatewayOptions } from "./local-api-gateway.ts";
 
@@ -22,6 +23,16 @@ const AUTHORIZER_ERROR = '{"message":null}';
 const EXPLICIT_DENY = '{"Message":"User is not authorized to access this resource with an explicit deny"}';
 const IMPLICIT_DENY = '{"Message":"User is not authorized to access this resource"}';
 const INTEGRATION_ERROR = '{"message": "Internal server error"}';
+const TIMED_OUT = '{"message": "Endpoint request timed out"}';
+const THROTTLED = '{"message":"Too Many Requests"}';
+/** What API Gateway answers a missing method called with `Authorization: Bearer ...`: it read the header as SigV4. */
+const NOT_SIGV4 = (authorization: string) =>
+  `{"message":"Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${sha256(authorization)}'."}`;
+const NO_SIGV4_PARAMETERS = (authorization: string) =>
+  `{"message":"Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. ` +
+  `Authorization header requires 'SignedHeaders' parameter. Authorization header requires existence of either a 'X-Amz-Date' ` +
+  `or a 'Date' header. (Hashed with SHA-256 and encoded with Base64) Authorization=${sha256(authorization)}"}`;
+const sha256 = (text: string) => createHash("sha256").update(text).digest("base64");
 
 const statement = (Effect: "Allow" | "Deny", Resource: string) => ({ Effect, Action: "execute-api:Invoke", Resource });
 const answer = (...Statement: ReturnType<typeof statement>[]): APIGatewayAuthorizerResult => ({
@@ -47,6 +58,10 @@ const authorizer = vi.fn(async (event: APIGatewayTokenAuthorizerEvent): Promise<
       return answer(statement("Allow", event.methodArn));
     case "nested-context":
       return { ...answer(statement("Allow", "*")), context: { tenant: { id: "t-1" } } } as unknown as APIGatewayAuthorizerResult;
+    case "null-context":
+      return { ...answer(statement("Allow", "*")), context: { tenantId: null } } as unknown as APIGatewayAuthorizerResult;
+    case "hang":
+      return new Promise(() => {});
     case "array-context":
       return { ...answer(statement("Allow", "*")), context: { groups: ["admin"] } } as unknown as APIGatewayAuthorizerResult;
     case "no-policy":
@@ -73,6 +88,13 @@ const purchases = vi.fn(async (event: APIGatewayProxyEvent): Promise<APIGatewayP
       return { statusCode: 200, headers: { "X-Injected": "a\r\nSet-Cookie: evil=1" }, body: "{}" };
     case "content-length":
       return { statusCode: 200, headers: { "Content-Length": 999 }, body: "short" };
+    case "hang":
+      return new Promise(() => {});
+    case "bytes": {
+      // A proxy result whose JSON is exactly x-test-bytes bytes long.
+      const overhead = JSON.stringify({ statusCode: 200, body: "" }).length;
+      return { statusCode: 200, body: "x".repeat(Number(event.headers["x-test-bytes"]) - overhead) };
+    }
     default:
       return {
         statusCode: event.httpMethod === "POST" ? 201 : 200,
@@ -98,6 +120,8 @@ async function start(overrides: Partial<LocalApiGatewayOptions> = {}): Promise<L
     stage: STAGE_NAME,
     clock: () => now,
     log: (line) => logLines.push(line),
+    // The frozen clock never refills a bucket: a deep one, so only the throttling tests meet the limit.
+    throttle: { rateLimit: 0, burstLimit: 10_000 },
     ...overrides,
   });
   started.push(gateway);
@@ -163,20 +187,27 @@ describe("request pipeline (cache off, so every request reaches the authorizer)"
     { name: "whitespace Authorization header", path: "/purchases", token: "   ", status: 401, body: UNAUTHORIZED, errorType: "UnauthorizedException", authorizerCalls: 0, functionCalls: 0 },
     { name: "authorizer throws Unauthorized", path: "/purchases", token: "Bearer expired", status: 401, body: UNAUTHORIZED, errorType: "UnauthorizedException", authorizerCalls: 1, functionCalls: 0 },
     { name: "authorizer throws another error", path: "/purchases", token: "Bearer boom", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
+    { name: "authorizer context holds null (not string, number or boolean)", path: "/purchases", token: "Bearer null-context", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
     { name: "authorizer context holds an object", path: "/purchases", token: "Bearer nested-context", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
     { name: "authorizer context holds an array", path: "/purchases", token: "Bearer array-context", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
     { name: "authorizer answer without policy", path: "/purchases", token: "Bearer no-policy", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
     { name: "explicit Deny for the method", method: "DELETE", path: "/purchases/01HX", token: "Bearer deny-delete", status: 403, body: EXPLICIT_DENY, errorType: "AccessDeniedException", authorizerCalls: 1, functionCalls: 0 },
     { name: "method not in the policy", method: "POST", path: "/purchases", token: "Bearer get-only", status: 403, body: IMPLICIT_DENY, errorType: "AccessDeniedException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "unknown resource", path: "/nope", token: "Bearer allow-all", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "unknown resource, Bearer token (read as SigV4)", path: "/nope", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "unknown resource, bare token (no SigV4 parameters)", path: "/nope", token: "allow-all", status: 403, body: NO_SIGV4_PARAMETERS("allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "unknown resource, empty Authorization header", path: "/nope", token: "", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
     { name: "unknown resource without a token", path: "/nope", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "method not defined on the resource", method: "PUT", path: "/purchases", token: "Bearer allow-all", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "too many path segments", path: "/purchases/01HX/extra", token: "Bearer allow-all", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "the stage root", path: "", token: "Bearer allow-all", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "another stage", path: "//dev/purchases", token: "Bearer allow-all", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "method not defined on the resource", method: "PUT", path: "/purchases", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "method not defined, no token", method: "PUT", path: "/purchases", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "too many path segments", path: "/purchases/01HX/extra", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "the stage root", path: "", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "another stage", path: "//dev/purchases", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "another stage, no token", path: "//dev/purchases", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
     { name: "OPTIONS without CORS configured", method: "OPTIONS", path: "/purchases", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
     { name: "allowed list", path: "/purchases", token: "Bearer allow-all", status: 200, body: '{"ok":true,"path":"/purchases"}', authorizerCalls: 1, functionCalls: 1 },
-    { name: "DELETE on the collection (no such method)", method: "DELETE", path: "/purchases", token: "Bearer deny-delete", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "DELETE on the collection (no such method)", method: "DELETE", path: "/purchases", token: "Bearer deny-delete", status: 403, body: NOT_SIGV4("Bearer deny-delete"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
+    { name: "query names that are JavaScript built-ins", path: "/purchases?constructor=1&__proto__=2&toString&hasOwnProperty=3&valueOf=4", token: "Bearer allow-all", status: 200, body: '{"ok":true,"path":"/purchases"}', authorizerCalls: 1, functionCalls: 1 },
+    { name: "a header named hasOwnProperty", path: "/purchases", token: "Bearer allow-all", headers: Object.fromEntries([["hasOwnProperty", "1"], ["constructor", "2"], ["__proto__", "3"]]), status: 200, body: '{"ok":true,"path":"/purchases"}', authorizerCalls: 1, functionCalls: 1 },
     { name: "allowed read next to a Deny", path: "/purchases/01HX", token: "Bearer deny-delete", status: 200, body: '{"ok":true,"path":"/purchases/01HX"}', authorizerCalls: 1, functionCalls: 1 },
     { name: "function throws", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "throw" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException", authorizerCalls: 1, functionCalls: 1 },
     { name: "function returns a non-string body", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "object-body" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException", authorizerCalls: 1, functionCalls: 1 },
@@ -204,6 +235,12 @@ describe("request pipeline (cache off, so every request reaches the authorizer)"
       authorizationToken: "Bearer allow-all",
       methodArn: `${ARN_PREFIX}/GET/purchases/01HX`,
     });
+  });
+
+  it("gives the event's requestContext.requestId and the response's x-amzn-RequestId one id", async () => {
+    const response = await send(`${gateway.url}/purchases`, { token: "Bearer allow-all" });
+    expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lastEvent().requestContext.requestId).toBe(response.headers.get("x-amzn-requestid"));
   });
 
   it("builds the proxy event: route, path parameters, query, headers, authorizer context", async () => {
@@ -405,7 +442,7 @@ describe("CORS", () => {
   beforeAll(async () => {
     gateway = await start({
       authorizerCacheTtlSeconds: 0,
-      cors: { allowOrigins: [APP, ADMIN], allowHeaders: CORS.allowHeaders, allowMethods: CORS.allowMethods },
+      cors: { allowOrigins: [APP, ADMIN], ...CORS },
     });
   });
 
@@ -418,6 +455,8 @@ describe("CORS", () => {
     expect(response.headers.get("access-control-allow-origin")).toBe(ADMIN);
     expect(response.headers.get("access-control-allow-headers")).toBe("Authorization,Content-Type,Idempotency-Key");
     expect(response.headers.get("access-control-allow-methods")).toBe("GET,POST,DELETE,OPTIONS");
+    // The deployed stack's maxAge: a browser reuses the answer for an hour.
+    expect(response.headers.get("access-control-max-age")).toBe(String(CORS.maxAgeSeconds));
     expect(authorizer).not.toHaveBeenCalled();
   });
 
@@ -431,6 +470,7 @@ describe("CORS", () => {
     ["403 explicit deny", "/purchases/1", "Bearer deny-delete", 403],
     ["403 missing authentication token", "/nope", undefined, 403],
     ["500 authorizer failure", "/purchases", "Bearer boom", 500],
+    ["403 unsigned Authorization on a missing resource", "/nope", "Bearer allow-all", 403],
   ])("adds Access-Control-Allow-Origin to a gateway %s", async (_name, path, token, status) => {
     const method = token === "Bearer deny-delete" ? "DELETE" : "GET";
     const response = await send(`${gateway.url}${path}`, { method, token, headers: { Origin: APP } });
@@ -442,6 +482,72 @@ describe("CORS", () => {
     const response = await send(`${gateway.url}/purchases`, { token: "Bearer allow-all", headers: { Origin: APP } });
     expect(response.status).toBe(200);
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("Lambda and integration limits (the shared settings' values, injected short so no test waits 10 s)", () => {
+  interface LimitCase {
+    name: string;
+    options: Partial<LocalApiGatewayOptions>;
+    token?: string;
+    headers?: Record<string, string>;
+    status: number;
+    body: string;
+    errorType?: string;
+  }
+  const LONG = 60_000;
+
+  it.each<LimitCase>([
+    { name: "function still running at its own timeout: Lambda ends it, a function error", options: { functionTimeoutMs: { purchases: 50 }, integrationTimeoutMs: LONG }, headers: { "x-test-behaviour": "hang" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException" },
+    { name: "function still running at the integration timeout: API Gateway stops waiting", options: { functionTimeoutMs: { purchases: LONG }, integrationTimeoutMs: 50 }, headers: { "x-test-behaviour": "hang" }, status: 504, body: TIMED_OUT },
+    { name: "authorizer still running at its timeout", options: { functionTimeoutMs: { authorizer: 50 } }, token: "Bearer hang", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException" },
+    { name: "proxy result of exactly 6,291,556 bytes (Lambda's response limit)", options: {}, headers: { "x-test-behaviour": "bytes", "x-test-bytes": "6291556" }, status: 200, body: "x".repeat(6_291_556 - JSON.stringify({ statusCode: 200, body: "" }).length) },
+    { name: "proxy result one byte over Lambda's response limit", options: {}, headers: { "x-test-behaviour": "bytes", "x-test-bytes": "6291557" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException" },
+  ])("$name -> $status", async ({ options, token = "Bearer allow-all", headers, status, body, errorType }) => {
+    const gateway = await start({ authorizerCacheTtlSeconds: 0, ...options });
+    const response = await send(`${gateway.url}/purchases`, { token, headers });
+    expect(response.status).toBe(status);
+    expect(response.text).toBe(body);
+    expect(response.headers.get("x-amzn-errortype")).toBe(errorType ?? null);
+  });
+});
+
+describe("stage throttling (token bucket from STAGE_THROTTLING, injected clock)", () => {
+  const getList = (gateway: LocalApiGateway) => send(`${gateway.url}/purchases`, { token: "Bearer allow-all:throttle" });
+
+  it("serves the deployed burst, then 429s before the authorizer runs, then refills at the deployed rate", async () => {
+    const gateway = await start({ throttle: undefined }); // the default: the deployed stage's limits
+    const statuses: number[] = [];
+    for (let i = 0; i < STAGE_THROTTLING.burstLimit; i++) statuses.push((await getList(gateway)).status);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+
+    const authorizerCalls = authorizer.mock.calls.length;
+    const throttled = await send(`${gateway.url}/purchases`, { token: "Bearer not-yet-cached" });
+    expect([throttled.status, throttled.text]).toEqual([429, THROTTLED]);
+    expect(throttled.headers.get("x-amzn-errortype")).toBe("TooManyRequestsException");
+    expect(authorizer.mock.calls.length).toBe(authorizerCalls);
+
+    now += 1000 / STAGE_THROTTLING.rateLimit; // one token's worth
+    expect((await getList(gateway)).status).toBe(200);
+    expect((await getList(gateway)).status).toBe(429);
+  });
+
+  it("gives each method its own bucket, as stage limits apply per method", async () => {
+    const gateway = await start({ throttle: { rateLimit: 1, burstLimit: 1 } });
+    expect((await getList(gateway)).status).toBe(200);
+    expect((await getList(gateway)).status).toBe(429);
+    expect((await send(`${gateway.url}/purchases/01HX`, { token: "Bearer allow-all" })).status).toBe(200);
+    expect((await send(`${gateway.url}/purchases/01HY`, { token: "Bearer allow-all" })).status).toBe(429);
+  });
+
+  it("throttles preflights too, and a 429 carries the CORS header", async () => {
+    const origin = "https://app.example.com";
+    const gateway = await start({ throttle: { rateLimit: 1, burstLimit: 1 }, cors: { allowOrigins: [origin], ...CORS } });
+    const preflight = () => send(`${gateway.url}/purchases`, { method: "OPTIONS", headers: { Origin: origin } });
+    expect((await preflight()).status).toBe(204);
+    const throttled = await preflight();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get("access-control-allow-origin")).toBe(origin);
   });
 });
 

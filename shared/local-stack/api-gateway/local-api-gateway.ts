@@ -16,10 +16,11 @@ import type {
   APIGatewayProxyResult,
   APIGatewayTokenAuthorizerEvent,
 } from "aws-lambda";
-import { AUTHORIZER } from "../../api/purchases-api.ts";
+import { AUTHORIZER, FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_MS, STAGE_THROTTLING } from "../../api/purchases-api.ts";
 import type { FunctionName, RouteDefinition } from "../../api/purchases-api.ts";
 import { AuthorizerCache } from "./authorizer-cache.ts";
 import { allowOriginHeaders, preflightHeaders } from "./cors.ts";
+import { withDeadlines } from "./deadline.ts";
 import type { CorsOptions } from "./cors.ts";
 import * as responses from "./gateway-responses.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
@@ -28,7 +29,9 @@ import type { ValidAuthorizerResult } from "./policy-evaluator.ts";
 import { buildProxyEvent, MalformedRequestError, type ProxyEventAuthorizer } from "./proxy-event.ts";
 import { toHttpResponse } from "./proxy-result.ts";
 import type { HttpResponse } from "./proxy-result.ts";
-import { matchRoute, resourceExists } from "./route-matcher.ts";
+import { matchResource, matchRoute } from "./route-matcher.ts";
+import { StageThrottle, type ThrottleSettings } from "./token-bucket.ts";
+import { unsignedAuthorizationResponse } from "./unsigned-authorization.ts";
 
 export type ProxyFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 export type TokenAuthorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -46,6 +49,12 @@ export interface LocalApiGatewayOptions {
   authorizerCacheTtlSeconds?: number;
   /** Answer CORS preflights (OPTIONS) and add CORS headers to gateway errors. */
   cors?: CorsOptions;
+  /** Per-method token bucket; default STAGE_THROTTLING, the deployed stage's. */
+  throttle?: ThrottleSettings;
+  /** Lambda timeouts in ms; default FUNCTION_TIMEOUT_SECONDS. Tests pass short ones. */
+  functionTimeoutMs?: Partial<Record<FunctionName | "authorizer", number>>;
+  /** How long the gateway waits for an integration; default INTEGRATION_TIMEOUT_MS. */
+  integrationTimeoutMs?: number;
   /** 0 or undefined: a free port. */
   port?: number;
   host?: string;
@@ -95,6 +104,9 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
   const stats: LocalApiGatewayStats = { authorizerInvocations: 0, cacheHits: 0 };
   const identityHeader = AUTHORIZER.identityHeader.toLowerCase();
   const stagePrefix = `/${options.stage}`;
+  const throttle = new StageThrottle(options.throttle ?? STAGE_THROTTLING, clock);
+  const timeoutMs = (fn: FunctionName | "authorizer") => options.functionTimeoutMs?.[fn] ?? FUNCTION_TIMEOUT_SECONDS[fn] * 1000;
+  const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
   async function authorize(token: string, arn: string, trace: Trace): Promise<Authorization> {
     const cached = cache.get(token);
@@ -106,17 +118,16 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
     stats.authorizerInvocations++;
     trace.authorizer = "invoked";
     const started = performance.now();
-    let answer: unknown;
-    try {
-      answer = await invoke(options.authorizer, { type: "TOKEN", authorizationToken: token, methodArn: arn });
-    } catch (error) {
+    const event: APIGatewayTokenAuthorizerEvent = { type: "TOKEN", authorizationToken: token, methodArn: arn };
+    const outcome = await withDeadlines(() => options.authorizer(event), { functionTimeoutMs: timeoutMs("authorizer") });
+    if (outcome.kind !== "done") {
       // The one failure that means "bad token" rather than "broken authorizer".
-      if (isUnauthorized(error)) return { kind: "response", response: responses.UNAUTHORIZED };
-      trace.reason = `authorizer failed: ${describe(error)}`;
+      if (outcome.kind === "failed" && isUnauthorized(outcome.error)) return { kind: "response", response: responses.UNAUTHORIZED };
+      trace.reason = `authorizer failed: ${outcome.kind === "failed" ? describe(outcome.error) : "timed out"}`;
       return { kind: "response", response: responses.AUTHORIZER_CONFIGURATION_ERROR };
     }
     const latencyMs = Math.round(performance.now() - started);
-    const wire = overTheWire(answer);
+    const wire = overTheWire(outcome.value);
     const validation = wire.ok ? validateAuthorizerResult(wire.value) : wire;
     if (!validation.ok) {
       trace.reason = `authorizer answer malformed: ${validation.reason}`;
@@ -127,22 +138,26 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
   }
 
   /** The pipeline, in API Gateway's order. Returns what to send. */
-  async function route(req: IncomingMessage, trace: Trace): Promise<GatewayResponse | HttpResponse> {
+  async function route(req: IncomingMessage, requestId: string, trace: Trace): Promise<GatewayResponse | HttpResponse> {
     const body = await readBody(req, responses.MAX_PAYLOAD_BYTES);
     if (body === "too-large") return responses.PAYLOAD_TOO_LARGE;
 
     const target = splitTarget(req.url ?? "/");
     if (!target) return responses.BAD_REQUEST;
     const { path: fullPath, query } = target;
-    if (fullPath !== stagePrefix && !fullPath.startsWith(`${stagePrefix}/`)) return responses.MISSING_AUTHENTICATION_TOKEN;
+    if (fullPath !== stagePrefix && !fullPath.startsWith(`${stagePrefix}/`)) return noSuchMethod(req);
     const path = fullPath.slice(stagePrefix.length) || "/";
     const method = (req.method ?? "GET").toUpperCase();
 
-    if (method === "OPTIONS" && options.cors && resourceExists(options.routes, path)) {
+    const resource = method === "OPTIONS" && options.cors ? matchResource(options.routes, path) : undefined;
+    if (resource !== undefined && options.cors) {
+      if (!throttle.tryTake(`OPTIONS ${resource}`)) return responses.THROTTLED;
       return { statusCode: 204, headers: preflightHeaders(options.cors, header(req, "origin")), body: "", customizable: false };
     }
     const match = matchRoute(options.routes, method, path);
-    if (!match) return responses.MISSING_AUTHENTICATION_TOKEN;
+    if (!match) return noSuchMethod(req);
+    // Throttled before the authorizer runs: a throttled request costs no invocation.
+    if (!throttle.tryTake(`${method} ${match.route.path}`)) return responses.THROTTLED;
 
     let authorizer: ProxyEventAuthorizer | undefined;
     if (!options.methodsWithoutAuthorizer?.includes(`${method} ${match.route.path}`)) {
@@ -180,6 +195,7 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
         sourceIp: (req.socket.remoteAddress ?? "127.0.0.1").replace(/^::ffff:/, ""),
         protocol: `HTTP/${req.httpVersion}`,
         requestTimeEpoch: clock(),
+        requestId,
         authorizer,
       });
     } catch (error) {
@@ -191,18 +207,25 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
       return responses.LAMBDA_REQUEST_TOO_LONG;
     }
 
-    const fn = options.functions[match.route.function];
-    let result: unknown;
-    try {
-      result = await invoke(fn, event);
-    } catch (error) {
-      trace.reason = `function ${match.route.function} failed: ${describe(error)}`;
+    const name = match.route.function;
+    const fn = options.functions[name];
+    const outcome = await withDeadlines(() => fn(event), { functionTimeoutMs: timeoutMs(name), integrationTimeoutMs });
+    if (outcome.kind === "integration-timeout") {
+      trace.reason = `function ${name} did not answer within the ${integrationTimeoutMs} ms integration timeout`;
+      return responses.INTEGRATION_TIMEOUT;
+    }
+    if (outcome.kind !== "done") {
+      trace.reason = `function ${name} failed: ${outcome.kind === "failed" ? describe(outcome.error) : `timed out after ${timeoutMs(name)} ms`}`;
       return responses.INTEGRATION_ERROR;
     }
-    const wire = overTheWire(result);
+    const wire = overTheWire(outcome.value);
+    if (wire.ok && wire.bytes > responses.MAX_LAMBDA_RESPONSE_BYTES) {
+      trace.reason = `function ${name} answered ${wire.bytes} bytes, over Lambda's ${responses.MAX_LAMBDA_RESPONSE_BYTES}-byte response limit`;
+      return responses.INTEGRATION_ERROR;
+    }
     const converted = wire.ok ? toHttpResponse(wire.value) : wire;
     if (!converted.ok) {
-      trace.reason = `function ${match.route.function} returned a malformed proxy result: ${converted.reason}`;
+      trace.reason = `function ${name} returned a malformed proxy result: ${converted.reason}`;
       return responses.INTEGRATION_ERROR;
     }
     return converted.response;
@@ -214,7 +237,7 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
     const trace: Trace = { authorizer: "skipped" };
     let outcome: GatewayResponse | HttpResponse;
     try {
-      outcome = await route(req, trace);
+      outcome = await route(req, requestId, trace);
     } catch (error) {
       trace.reason = `local gateway error: ${describe(error)}`;
       outcome = responses.LOCAL_GATEWAY_ERROR;
@@ -355,9 +378,12 @@ function header(req: IncomingMessage, lowercaseName: string): string | undefined
   return Array.isArray(value) ? value[value.length - 1] : value;
 }
 
-/** Also turns a synchronous throw into a rejection. */
-async function invoke<E, R>(fn: (event: E) => Promise<R>, event: E): Promise<R> {
-  return fn(event);
+/** No such stage, resource or method: with an Authorization header, API Gateway tries to read it as SigV4. */
+function noSuchMethod(req: IncomingMessage): GatewayResponse {
+  const authorization = header(req, "authorization");
+  return authorization === undefined || authorization.trim() === ""
+    ? responses.MISSING_AUTHENTICATION_TOKEN
+    : unsignedAuthorizationResponse(authorization);
 }
 
 function isUnauthorized(error: unknown): boolean {
@@ -378,10 +404,10 @@ function describe(error: unknown): string {
  * A Lambda's answer reaches API Gateway as JSON: undefined values and
  * functions vanish, Dates become strings. Judge that, not the JS object.
  */
-function overTheWire(value: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+function overTheWire(value: unknown): { ok: true; value: unknown; bytes: number } | { ok: false; reason: string } {
   try {
-    const text = JSON.stringify(value);
-    return { ok: true, value: text === undefined ? null : JSON.parse(text) };
+    const text = JSON.stringify(value) ?? "null";
+    return { ok: true, value: JSON.parse(text), bytes: Buffer.byteLength(text) };
   } catch (error) {
     return { ok: false, reason: `not serializable as JSON (${describe(error)})` };
   }

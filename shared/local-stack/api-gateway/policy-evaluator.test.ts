@@ -67,6 +67,12 @@ describe("evaluatePolicy", () => {
 });
 
 describe("validateAuthorizerResult", () => {
+  it("keeps a context key named like a built-in as a key", () => {
+    const context = JSON.parse('{"__proto__":"t-1","constructor":"admin"}') as Record<string, string>;
+    const validation = validateAuthorizerResult({ principalId: "user-1", policyDocument: doc(allow("*")), context });
+    expect(validation.ok && Object.entries(validation.result.context)).toEqual([["__proto__", "t-1"], ["constructor", "admin"]]);
+  });
+
   const good = {
     principalId: "user-1",
     policyDocument: doc([allow("*")]),

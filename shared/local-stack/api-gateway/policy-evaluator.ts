@@ -125,17 +125,19 @@ export function validateAuthorizerResult(value: unknown): AuthorizerResultValida
     if (problem) return fail(`policyDocument.Statement[${index}]: ${problem}`);
   }
 
-  const validContext: Record<string, AuthorizerContextValue> = {};
+  let validContext: Record<string, AuthorizerContextValue> = {};
   if (context !== undefined && context !== null) {
-    // API Gateway only passes a flat map of scalars on to the integration.
+    // API Gateway documents the context as a flat map of string, number or
+    // boolean values; anything else (an object, an array, null) is a 500.
     if (!isRecord(context)) return fail("context must be an object");
     for (const [key, entry] of Object.entries(context)) {
       if (typeof entry !== "string" && typeof entry !== "number" && typeof entry !== "boolean") {
         const kind = entry === null ? "null" : Array.isArray(entry) ? "an array" : typeof entry;
         return fail(`context.${key} is ${kind}; context values must be string, number or boolean`);
       }
-      validContext[key] = entry;
     }
+    // fromEntries: a key named `__proto__` stays a key.
+    validContext = Object.fromEntries(Object.entries(context)) as Record<string, AuthorizerContextValue>;
   }
 
   return {

@@ -111,23 +111,38 @@ export function authorizerForEvent({ principalId, context, integrationLatency }:
   return { ...stringified, principalId, integrationLatency };
 }
 
-/** Header names keep the client's casing; a repeated header's last value wins in `headers`. */
+/**
+ * Header names keep the client's casing; a repeated header's last value wins in `headers`.
+ * Collected in Maps, so a name like `constructor` or `__proto__` is just a name.
+ */
 function collectHeaders(rawHeaders: readonly string[]): {
   headers: Record<string, string>;
   multiValueHeaders: Record<string, string[]>;
 } {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const values = new Map<string, string[]>();
   const nameByLowercase = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const rawName = rawHeaders[i] as string;
-    const value = rawHeaders[i + 1] as string;
     const name = nameByLowercase.get(rawName.toLowerCase()) ?? rawName;
     nameByLowercase.set(rawName.toLowerCase(), name);
-    headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    appendTo(values, name, rawHeaders[i + 1] as string);
   }
+  const { last: headers, all: multiValueHeaders } = lastAndAll(values);
   return { headers, multiValueHeaders };
+}
+
+function appendTo(map: Map<string, string[]>, name: string, value: string): void {
+  const list = map.get(name);
+  if (list) list.push(value);
+  else map.set(name, [value]);
+}
+
+/** Plain objects, as the JSON event arrives in AWS: Object.fromEntries makes `__proto__` an own key, not a prototype. */
+function lastAndAll(values: Map<string, string[]>): { last: Record<string, string>; all: Record<string, string[]> } {
+  return {
+    last: Object.fromEntries([...values].map(([name, list]) => [name, list[list.length - 1] as string])),
+    all: Object.fromEntries(values),
+  };
 }
 
 function headerValue(headers: Record<string, string>, lowercaseName: string): string | undefined {
@@ -141,19 +156,17 @@ function headerValue(headers: Record<string, string>, lowercaseName: string): st
 function parseQuery(rawQuery: string):
   | { single: Record<string, string>; multi: Record<string, string[]> }
   | null {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const values = new Map<string, string[]>();
   for (const pair of rawQuery.split("&")) {
     if (pair === "") continue;
     const equals = pair.indexOf("=");
     const rawName = equals === -1 ? pair : pair.slice(0, equals);
     const rawValue = equals === -1 ? "" : pair.slice(equals + 1);
-    const name = decode(rawName.replace(/\+/g, " "), "query string");
-    const value = decode(rawValue.replace(/\+/g, " "), "query string");
-    single[name] = value;
-    (multi[name] ??= []).push(value);
+    appendTo(values, decode(rawName.replace(/\+/g, " "), "query string"), decode(rawValue.replace(/\+/g, " "), "query string"));
   }
-  return Object.keys(single).length ? { single, multi } : null;
+  if (values.size === 0) return null;
+  const { last: single, all: multi } = lastAndAll(values);
+  return { single, multi };
 }
 
 function decode(value: string, where: string): string {

@@ -43,15 +43,16 @@ export function toHttpResponse(value: unknown): ProxyResultValidation {
 
   // As documented for proxy integrations: both maps are merged, and a header
   // named in multiValueHeaders takes its values from there only.
-  const headers: Record<string, string[]> = {};
+  // A Map, so a header named like a built-in (`__proto__`) is just a header.
+  const headers = new Map<string, string[]>();
   const multiNames = new Set(Object.keys(multi).map((name) => name.toLowerCase()));
   for (const [name, headerValue] of Object.entries(single)) {
-    if (!multiNames.has(name.toLowerCase())) headers[name] = [String(headerValue)];
+    if (!multiNames.has(name.toLowerCase())) headers.set(name, [String(headerValue)]);
   }
-  for (const [name, values] of Object.entries(multi)) headers[name] = values.map(String);
-  if (!Object.keys(headers).some((name) => name.toLowerCase() === "content-type")) {
+  for (const [name, values] of Object.entries(multi)) headers.set(name, values.map(String));
+  if (![...headers.keys()].some((name) => name.toLowerCase() === "content-type")) {
     // API Gateway's default when the function names no content type.
-    headers["Content-Type"] = ["application/json"];
+    headers.set("Content-Type", ["application/json"]);
   }
 
   const text = typeof body === "string" ? body : "";
@@ -59,7 +60,7 @@ export function toHttpResponse(value: unknown): ProxyResultValidation {
     ok: true,
     response: {
       statusCode,
-      headers,
+      headers: Object.fromEntries(headers),
       body: isBase64Encoded === true ? Buffer.from(text, "base64") : Buffer.from(text, "utf8"),
     },
   };

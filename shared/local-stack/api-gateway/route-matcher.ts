@@ -40,7 +40,13 @@ export function matchRoute<R extends RouteShape>(
 
 /** Whether any route's resource (whatever its method) matches the path: for CORS preflight. */
 export function resourceExists(routes: readonly RouteShape[], path: string): boolean {
-  return routes.some((route) => matchTemplate(route.path, path) !== undefined);
+  return matchResource(routes, path) !== undefined;
+}
+
+/** The resource template (`/purchases/{purchaseId}`) the path belongs to, whatever the method. */
+export function matchResource(routes: readonly RouteShape[], path: string): string | undefined {
+  const anyMethod = routes.map((route) => ({ method: "*", path: route.path }));
+  return matchRoute(anyMethod, "*", path)?.route.path;
 }
 
 function matchTemplate(
