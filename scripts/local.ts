@@ -23,6 +23,8 @@ async function main() {
     apiPort,
     authorizerCacheTtlSeconds: ttl,
     log: values.quiet ? undefined : (line) => console.log(style.dim(`  ${line}`)),
+    // Cognito would email these; locally they are printed, so a person can confirm and reset.
+    onMail: ({ to, code }) => console.log(`${style.bold(`mail to ${to}`)}: your code is ${code}`),
   });
   const file = await writeOutputsFile("local", stack.outputs);
   const { outputs } = stack;
@@ -42,6 +44,7 @@ ${style.bold("Try it")} (in another terminal):
   export TOKEN=<the token it printed>
   curl -i -H "Authorization: Bearer $TOKEN" $API/purchases
 
+Codes Cognito would email (sign-up, password reset) are printed here as "mail to …" lines.
 Ctrl-C stops it and deletes its data.`);
 
   await new Promise<void>((resolve) => {

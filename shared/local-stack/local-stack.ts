@@ -12,7 +12,7 @@ import { createAuthorizer, type AuthorizerConfig } from "../../solutions/03-auth
 import { createPurchasesHandler, type PurchasesHandlerConfig } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
 import { startLocalApiGateway } from "./api-gateway/index.ts";
-import { startCognitoEmulator, type CognitoEmulator } from "./cognito-emulator.ts";
+import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito/cognito-emulator.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
 import { createPurchasesTable } from "./purchases-table-local.ts";
@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   apiPort?: number;
   /** Where the gateway's request log and the functions' logs go (default: nowhere). */
   log?: (line: string) => void;
+  /** Called with every code the Cognito emulator mails (sign-up, password reset, a changed email). */
+  onMail?: (mail: Mail) => void;
   /**
    * Swap in another authorizer or purchases handler (a learner's step code, a
    * mutant): same config, same wiring as the reference ones.
@@ -55,7 +57,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const [cognito, dynamodb] = await Promise.all([
-      startCognitoEmulator({ region: LOCAL_REGION }),
+      startCognitoEmulator({ region: LOCAL_REGION, onMail: options.onMail }),
       startDynamoDbEmulator(),
     ]);
     stops.push(cognito.stop, dynamodb.stop);

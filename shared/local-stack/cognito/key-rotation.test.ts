@@ -5,12 +5,12 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayTokenAuthorizerEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
-import { createAuthorizer, type TokenAuthorizer } from "../../solutions/03-authorizer/authorizer.ts";
-import { emulatorSigningKey } from "../test-helpers/emulator-signing-key.ts";
-import { decodeJwt, signJwt } from "../test-helpers/token-factory.ts";
+import { AuthClient } from "../../../solutions/02-user-pool/auth-client.ts";
+import { createAuthorizer, type TokenAuthorizer } from "../../../solutions/03-authorizer/authorizer.ts";
+import { emulatorSigningKey } from "../../test-helpers/emulator-signing-key.ts";
+import { decodeJwt, signJwt } from "../../test-helpers/token-factory.ts";
 import { startCognitoEmulator, type CognitoEmulator } from "./cognito-emulator.ts";
-import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
+import { LOCAL_CREDENTIALS } from "../local-credentials.ts";
 
 const PASSWORD = "Rotation-test-1234!";
 const methodArn = "arn:aws:execute-api:us-east-1:000000000000:local/prod/GET/purchases";

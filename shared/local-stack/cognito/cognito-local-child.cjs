@@ -1,0 +1,28 @@
+// Runs cognito-local as a child of the local stack.
+//
+// 1. It ends when the parent goes away (its stdin closes), even if the parent
+//    was killed without a goodbye: nothing is left running, and the throw-away
+//    data directory goes too.
+// 2. Every code cognito-local "sends" (sign-up, password reset, attribute
+//    verification) goes to the parent as a message, instead of a box drawn on
+//    a console nobody sees; the parent shows it as a mail line.
+const { rmSync } = require("node:fs");
+const { basename, dirname } = require("node:path");
+
+const dataDir = process.cwd();
+function exitWithParent() {
+  if (basename(dataDir).startsWith("workshop-cognito-")) rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.stdin.on("end", exitWithParent);
+process.stdin.on("error", exitWithParent);
+process.stdin.resume();
+
+const cognitoLocalDir = dirname(require.resolve("cognito-local/package.json"));
+const { ConsoleMessageSender } = require(`${cognitoLocalDir}/lib/services/messageDelivery/consoleMessageSender.js`);
+ConsoleMessageSender.prototype.sendToConsole = (_ctx, user, destination, message) => {
+  process.send?.({ type: "mail", username: user.Username, to: destination, code: message.__code });
+  return Promise.resolve();
+};
+
+require("cognito-local/lib/bin/start.js");
