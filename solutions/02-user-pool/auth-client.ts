@@ -147,10 +147,9 @@ export class AuthClient {
   }
 
   /**
-   * InitiateAuth for this app client, its refusals as AuthErrors. The Cognito
-   * emulator answers a wrong password with InvalidPasswordException, which
-   * real Cognito keeps for a password that breaks the policy and never sends
-   * from InitiateAuth: here it means a wrong password, as NotAuthorizedException does.
+   * InitiateAuth for this app client, its refusals as AuthErrors. With
+   * PreventUserExistenceErrors on, an unknown email and a wrong password are
+   * the same NotAuthorizedException, so the message cannot tell them apart.
    */
   private async initiateAuth(authFlow: AuthFlowType, authParameters: Record<string, string>): Promise<InitiateAuthCommandOutput> {
     try {
@@ -162,7 +161,6 @@ export class AuthClient {
       if (authFlow === "REFRESH_TOKEN_AUTH" && error.code === "NotAuthorizedException") {
         throw new AuthError(error.code, "The session has expired or was revoked: sign in again.");
       }
-      if (error.code === "InvalidPasswordException") throw new AuthError("NotAuthorizedException", INCORRECT_CREDENTIALS);
       throw error;
     }
   }

@@ -151,12 +151,12 @@ function appClient(): AppClientSettings {
     // A browser or CLI cannot keep a secret, so the client has none.
     generateSecret: false,
     authFlows: {
-      // USER_PASSWORD_AUTH: the workshop's scripts send the password over
-      // TLS to Cognito (simple to follow on the wire). SRP stays available
-      // for clients that prefer not to send the password at all.
+      // USER_PASSWORD_AUTH only: the workshop's clients send the password
+      // over TLS to Cognito (simple to follow on the wire), and a flow no
+      // client uses is one more way in. SRP stays off until a client needs
+      // it (the local emulator has no SRP either).
       // ALLOW_REFRESH_TOKEN_AUTH is always added by the CDK.
       userPassword: true,
-      userSrp: true,
     },
     idTokenValidity: Duration.hours(1),
     accessTokenValidity: Duration.hours(1),

@@ -137,7 +137,7 @@ function tenantAttribute(): Record<string, cognito.ICustomAttribute> {
 function appClient(): AppClientSettings {
   // TODO 3: return the web app's client settings:
   // - no client secret: a browser cannot keep one (`generateSecret`)
-  // - `authFlows`: `userPassword` (USER_PASSWORD_AUTH) and `userSrp`; the CDK adds refresh itself
+  // - `authFlows`: `userPassword` (USER_PASSWORD_AUTH) only, no flow the clients don't use; the CDK adds refresh itself
   // - ID and access tokens valid 1 hour, refresh tokens 30 days (`Duration.hours`, `Duration.days`)
   // - `readAttributes`: email, email_verified and the custom tenantId
   //   (`new cognito.ClientAttributes().withStandardAttributes({ ... }).withCustomAttributes("tenantId")`)

@@ -5,7 +5,7 @@
  * emulator is stopped straight away: the checks only read what it issued.
  */
 import type { TestProject } from "vitest/node";
-import { startCognitoEmulator } from "../../../shared/local-stack/cognito-emulator.ts";
+import { startCognitoEmulator } from "../../../shared/local-stack/cognito/cognito-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
 import type { Jwks } from "../../../shared/test-helpers/token-factory.ts";
 import { AuthClient } from "../../../solutions/02-user-pool/auth-client.ts";
