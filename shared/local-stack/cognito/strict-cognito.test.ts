@@ -100,7 +100,7 @@ describe("the emulator's pool is the construct's", () => {
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), "Compare");
     new TenantUserPool(stack, "Identity");
     const template = Template.fromStack(stack);
-    const only = (type: string) => Object.values(template.findResources(type))[0]!.Properties as Record<string, never>;
+    const only = (type: string) => Object.values(template.findResources(type))[0]!.Properties as Record<string, unknown>;
     const pool = only("AWS::Cognito::UserPool");
     const client = only("AWS::Cognito::UserPoolClient");
 
@@ -110,12 +110,12 @@ describe("the emulator's pool is the construct's", () => {
     );
     const { Groups } = await cognito.send(new ListGroupsCommand({ UserPoolId: emulator.userPoolId }));
 
-    expect(UserPool?.Policies?.PasswordPolicy).toEqual(pool["Policies"]["PasswordPolicy"]);
+    expect(UserPool?.Policies?.PasswordPolicy).toEqual((pool.Policies as { PasswordPolicy: unknown }).PasswordPolicy);
     expect(UserPool?.UsernameAttributes).toEqual(pool["UsernameAttributes"]);
     expect(UserPool?.AutoVerifiedAttributes).toEqual(pool["AutoVerifiedAttributes"]);
     expect(UserPool?.MfaConfiguration).toEqual(pool["MfaConfiguration"]);
     // cognito-local's DescribeUserPool omits UserAttributeUpdateSettings; the email-change check below proves it is kept.
-    for (const attribute of pool["Schema"] as { Name: string; Mutable?: boolean; Required?: boolean }[]) {
+    for (const attribute of pool.Schema as { Name: string; Mutable?: boolean; Required?: boolean }[]) {
       const name = attribute.Name === "email" ? "email" : `custom:${attribute.Name}`;
       const local = UserPool?.SchemaAttributes?.find((a) => a.Name === name);
       expect(local, `schema attribute ${name}`).toMatchObject({ Mutable: attribute.Mutable ?? true, Required: attribute.Required ?? false });
@@ -305,7 +305,7 @@ describe("Cognito's own endpoints check the access token", () => {
   it("a forged or expired access token is refused", async () => {
     const { tokens } = await signedIn();
     const payload = claims(tokens.AccessToken);
-    const forged = signJwt({ key: createSigningKey({ kid: decodeJwt(tokens.AccessToken!).header.kid }), payload });
+    const forged = signJwt({ key: createSigningKey({ kid: String(decodeJwt(tokens.AccessToken!).header.kid) }), payload });
     expect(await refusal(cognito.send(new GetUserCommand({ AccessToken: forged })))).toEqual({
       name: "NotAuthorizedException",
       message: "Invalid Access Token",
