@@ -2,14 +2,25 @@
  * Load through the local API Gateway: 1,000 concurrent POSTs from 10 tenants.
  * Every one is answered 201 and stored exactly once, under its own tenant.
  * Then 200 of them are retried with their Idempotency-Key: nothing new is stored.
+ *
+ * It tests the handler under concurrency, not the stage throttle: the deployed
+ * stage (burst 100, 50 rps) would answer most of 1,000 simultaneous POSTs 429.
+ * So this suite starts its own local stack with the throttle raised to API
+ * Gateway's default account-level quota (10,000 rps, burst 5,000), as a stage
+ * without stage limits would have; the shared stack keeps the deployed limits,
+ * and the gateway's own tests prove the throttle.
  */
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalStack, type LocalStack } from "../../shared/local-stack/local-stack.ts";
 import { WorkshopApi, aPurchase, type ApiResponse, type TestUser } from "../../shared/test-helpers/workshop-api.ts";
 
 const TENANTS = 10;
 const PER_TENANT = 100;
-const api = new WorkshopApi(inject("localStack"));
+/** API Gateway's default account-level throttle quota per Region. */
+const ACCOUNT_LEVEL_THROTTLE = { rateLimit: 10_000, burstLimit: 5_000 };
+let stack: LocalStack;
+let api: WorkshopApi;
 let members: TestUser[];
 let admins: TestUser[];
 
@@ -22,14 +33,17 @@ interface Sent {
 const sent: Sent[] = [];
 
 beforeAll(async () => {
+  stack = await startLocalStack({ throttle: ACCOUNT_LEVEL_THROTTLE });
+  api = new WorkshopApi(stack.outputs);
   const tenants = Array.from({ length: TENANTS }, () => WorkshopApi.newTenantId("load"));
   members = await Promise.all(tenants.map((t) => api.user(t, "member")));
   admins = await Promise.all(tenants.map((t) => api.user(t, "admin")));
 });
 
 afterAll(async () => {
-  await api.cleanup();
-  api.close();
+  await api?.cleanup();
+  api?.close();
+  await stack?.stop();
 });
 
 async function storedPurchases(admin: TestUser): Promise<{ purchaseId: string; tenantId: string }[]> {
