@@ -39,6 +39,11 @@ export interface LocalStackOptions {
   createPurchasesHandler?: (config: PurchasesHandlerConfig) => ProxyFunction;
   /** Methods served without the authorizer (a misconfiguration the validation step's mutants need). */
   methodsWithoutAuthorizer?: readonly string[];
+  /**
+   * The stage's throttle. Default: the deployed one (STAGE_THROTTLING), as it
+   * should be; a caller that raises it must say why (a load test of the handler).
+   */
+  throttle?: import("./api-gateway/index.ts").ThrottleSettings;
 }
 
 export interface LocalStack {
@@ -95,7 +100,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiId: "local",
       stage: STAGE_NAME,
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER.resultsCacheTtlSeconds,
-      cors: { allowOrigins: [LOCAL_CORS_ORIGIN], allowHeaders: CORS.allowHeaders, allowMethods: CORS.allowMethods },
+      cors: { allowOrigins: [LOCAL_CORS_ORIGIN], ...CORS },
+      throttle: options.throttle,
       port: options.apiPort,
       methodsWithoutAuthorizer: options.methodsWithoutAuthorizer,
       log,
