@@ -34,6 +34,11 @@ export interface ThroughputOptions {
 
 export const CACHE_ON_TTL_SECONDS = 300;
 export const CACHE_TARGET_RATIO = 3;
+/**
+ * No throttle: the bench measures what the gateway itself costs per request,
+ * which the deployed stage's limit (50 req/s) would hide behind 429s.
+ */
+const UNTHROTTLED = { rateLimit: Number.POSITIVE_INFINITY, burstLimit: Number.POSITIVE_INFINITY };
 /** No single request may take longer than this: a stuck gateway fails the bench instead of hanging it. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -65,8 +70,8 @@ export async function benchGatewayThroughput(options: ThroughputOptions): Promis
   try {
     // Both at once (each starts a Cognito emulator); whichever started is stopped below, even if the other failed.
     const [on, off] = await startedAll([
-      startLocalStack({ authorizerCacheTtlSeconds: CACHE_ON_TTL_SECONDS }),
-      startLocalStack({ authorizerCacheTtlSeconds: 0 }),
+      startLocalStack({ authorizerCacheTtlSeconds: CACHE_ON_TTL_SECONDS, throttle: UNTHROTTLED }),
+      startLocalStack({ authorizerCacheTtlSeconds: 0, throttle: UNTHROTTLED }),
     ], started);
     const targets = await Promise.all(
       [on, off].map(async (stack): Promise<Target> => {
@@ -128,6 +133,7 @@ export async function benchGatewayAuthorizerOnly(options: ThroughputOptions): Pr
         apiId: "bench",
         stage: STAGE_NAME,
         authorizerCacheTtlSeconds,
+        throttle: UNTHROTTLED,
       });
     const [on, off] = await startedAll([start(CACHE_ON_TTL_SECONDS), start(0)], gateways);
     const token = benchIdToken(key);

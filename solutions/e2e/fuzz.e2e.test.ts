@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { STAGE_THROTTLING } from "../../shared/api/purchases-api.ts";
-import { WorkshopApi, aPurchase, type TestUser } from "../../shared/test-helpers/workshop-api.ts";
+import { WorkshopApi, aPurchase, type ApiResponse, type TestUser } from "../../shared/test-helpers/workshop-api.ts";
 
 const api = new WorkshopApi(inject("localStack"));
 let attacker: TestUser; // admin of tenant A: may call every route
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 /** A call of the suite's own (setup, counting): retried after a pause while the stage throttles it. */
-async function callPatiently(...args: Parameters<WorkshopApi["call"]>): ReturnType<WorkshopApi["call"]> {
+async function callPatiently(...args: Parameters<WorkshopApi["call"]>): Promise<ApiResponse<any>> {
   for (let attempt = 1; ; attempt++) {
     const response = await api.call(...args);
     if (response.status !== 429 || attempt === 50) return response;
