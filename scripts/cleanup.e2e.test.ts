@@ -16,7 +16,10 @@ import { AuthClient } from "../solutions/02-user-pool/auth-client.ts";
 import { LOCAL_CREDENTIALS } from "../shared/local-stack/local-credentials.ts";
 import { startLocalStack, type LocalStack } from "../shared/local-stack/local-stack.ts";
 import { PROJECT_ROOT, STACK_NAME } from "../shared/local-stack/outputs-file.ts";
-import { DEMO_PASSWORD, DEMO_USERS } from "./lib/demo-cast.ts";
+import { DEMO_USERS } from "./lib/demo-cast.ts";
+import { randomPassword } from "./lib/demo-password.ts";
+
+const PASSWORD = randomPassword();
 
 const OUTSIDER = { email: "olga@initech.example", tenantId: "initech", role: "member" as const };
 
@@ -45,7 +48,7 @@ beforeAll(async () => {
 
   // What the demo leaves behind, plus a tenant that is not the demo's.
   for (const user of [...Object.values(DEMO_USERS), OUTSIDER]) {
-    await auth.addUserToTenant({ email: user.email, password: DEMO_PASSWORD, tenantId: user.tenantId, role: user.role });
+    await auth.addUserToTenant({ email: user.email, password: PASSWORD, tenantId: user.tenantId, role: user.role });
   }
   await buy(DEMO_USERS.alice.email, "Mechanical keyboard");
   await buy(DEMO_USERS.alice.email, "Desk lamp");
@@ -63,7 +66,7 @@ afterAll(async () => {
 });
 
 async function buy(email: string, item: string) {
-  const { idToken } = await auth.signIn(email, DEMO_PASSWORD);
+  const { idToken } = await auth.signIn(email, PASSWORD);
   const response = await fetch(`${stack.outputs.ApiUrl}/purchases`, {
     method: "POST",
     headers: { Authorization: `Bearer ${idToken}`, "Content-Type": "application/json" },
@@ -134,7 +137,7 @@ describe("npm run cleanup -- --target local", () => {
   }, 60_000);
 
   it("the demo can provision its users again afterwards", async () => {
-    await auth.addUserToTenant({ email: DEMO_USERS.alice.email, password: DEMO_PASSWORD, tenantId: "acme", role: "member" });
+    await auth.addUserToTenant({ email: DEMO_USERS.alice.email, password: PASSWORD, tenantId: "acme", role: "member" });
     expect(await userExists(DEMO_USERS.alice.email)).toBe(true);
   });
 });

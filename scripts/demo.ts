@@ -3,17 +3,20 @@
  * printed as the curl a person could type and its answer checked; exit 0 only
  * when every step behaved as the story says.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthError } from "../solutions/02-user-pool/auth-client.ts";
+import { authClientConfig } from "../shared/local-stack/auth-client-config.ts";
 import { PROJECT_ROOT } from "../shared/local-stack/outputs-file.ts";
 import { parseTarget, runMain } from "./lib/cli-args.ts";
 import { FAIL, PASS, style } from "./lib/console-style.ts";
-import { DEMO_PASSWORD, DEMO_USERS, type DemoUser } from "./lib/demo-cast.ts";
+import { DEMO_USERS, newDemoPasswords, type DemoUser, type DemoUserName } from "./lib/demo-cast.ts";
+import { deleteUser } from "./lib/demo-cleanup.ts";
 import { CurlPrinter, type HttpResult } from "./lib/http-call.ts";
 import { openTarget, type WorkshopTarget } from "./lib/workshop-target.ts";
 
-type UserName = keyof typeof DEMO_USERS;
+type UserName = DemoUserName;
 
 class Story {
   failures: string[] = [];
@@ -74,9 +77,17 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
   console.log(style.dim(`  COGNITO=${workshop.cognitoUrl.replace(/\/$/, "")}`));
 
   story.chapter("setup", "An operator creates two tenants and their users (admin API, IAM credentials)");
-  for (const user of Object.values(DEMO_USERS)) {
-    await provision(workshop, user);
-    story.say(`${user.email.padEnd(20)} tenant ${user.tenantId.padEnd(7)} group ${user.role}`);
+  // New passwords each run, shown once here: the commands below use them as $ALICE_PASSWORD and so on.
+  const passwords = newDemoPasswords();
+  const operator = new CognitoIdentityProviderClient(authClientConfig(outputs));
+  try {
+    for (const [name, user] of Object.entries(DEMO_USERS) as [UserName, DemoUser][]) {
+      await provision(workshop, operator, user, passwords[name]);
+      curl.define(user.passwordVariable, passwords[name]);
+      story.say(`${user.email.padEnd(20)} tenant ${user.tenantId.padEnd(7)} group ${user.role.padEnd(7)} password ${passwords[name]}`);
+    }
+  } finally {
+    operator.destroy();
   }
 
   story.chapter("1-2", "Users sign in with email and password; Cognito answers with three JWTs");
@@ -92,7 +103,7 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
       body: JSON.stringify({
         AuthFlow: "USER_PASSWORD_AUTH",
         ClientId: outputs.UserPoolClientId,
-        AuthParameters: { USERNAME: user.email, PASSWORD: DEMO_PASSWORD },
+        AuthParameters: { USERNAME: user.email, PASSWORD: passwords[name] },
       }),
     });
     const auth = (result.json as { AuthenticationResult?: Record<string, string> } | undefined)?.AuthenticationResult ?? {};
@@ -113,8 +124,9 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
     }
   }
   if (workshop.target === "aws") {
-    const envFile = await writeDemoEnv(api, workshop.cognitoUrl, tokens);
+    const envFile = await writeDemoEnv(api, workshop.cognitoUrl, tokens, passwords);
     story.say(`The commands use shell variables: \`source ${envFile}\` to type them yourself (tokens live 1 hour).`);
+    story.say("The demo's users stay, with this run's passwords, until `npm run cleanup -- --target aws` removes them.");
   } else {
     story.say("The commands use shell variables for the URLs and tokens; this local stack stops with the demo (`npm run local` keeps one running).");
   }
@@ -186,12 +198,15 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
   story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases/${purchaseId}`, headers: alice }), 404, "and it is gone");
 }
 
-async function provision(workshop: WorkshopTarget, user: DemoUser) {
+/** Creates the user; one left by an earlier run (on a deployed stack) is replaced, so only this run's password works. */
+async function provision(workshop: WorkshopTarget, operator: CognitoIdentityProviderClient, user: DemoUser, password: string) {
+  const create = () => workshop.auth.addUserToTenant({ email: user.email, password, tenantId: user.tenantId, role: user.role });
   try {
-    await workshop.auth.addUserToTenant({ email: user.email, password: DEMO_PASSWORD, tenantId: user.tenantId, role: user.role });
+    await create();
   } catch (error) {
-    // A deployed stack keeps the demo's users between runs (`npm run cleanup` removes them).
     if (!(error instanceof AuthError && error.code === "UsernameExistsException")) throw error;
+    await deleteUser(operator, workshop.outputs.UserPoolId, user.email);
+    await create();
   }
 }
 
@@ -204,15 +219,22 @@ function showIdToken(story: Story, idToken: string) {
   }
 }
 
-async function writeDemoEnv(api: string, cognitoUrl: string, tokens: Record<UserName, { idToken: string; accessToken: string }>) {
+async function writeDemoEnv(
+  api: string,
+  cognitoUrl: string,
+  tokens: Record<UserName, { idToken: string; accessToken: string }>,
+  passwords: Record<UserName, string>,
+) {
   const lines = [`export API='${api}'`, `export COGNITO='${cognitoUrl.replace(/\/$/, "")}'`];
   for (const [name, user] of Object.entries(DEMO_USERS) as [UserName, DemoUser][]) {
-    lines.push(`export ${user.tokenVariable}='${tokens[name].idToken}'`);
+    lines.push(`export ${user.tokenVariable}='${tokens[name].idToken}'`, `export ${user.passwordVariable}='${passwords[name]}'`);
   }
   lines.push(`export ALICE_ACCESS_TOKEN='${tokens.alice.accessToken}'`);
   const file = join(PROJECT_ROOT, ".workshop", "demo.env");
   await mkdir(dirname(file), { recursive: true });
+  // Tokens and passwords: readable by this user only.
   await writeFile(file, `${lines.join("\n")}\n`);
+  await chmod(file, 0o600);
   return ".workshop/demo.env";
 }
 

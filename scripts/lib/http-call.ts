@@ -32,7 +32,8 @@ export class CurlPrinter {
     if (call.method !== "GET") parts.push(`-X ${call.method}`);
     parts.push(`"${this.substitute(call.url)}"`);
     for (const [name, value] of Object.entries(call.headers ?? {})) parts.push(`-H "${name}: ${this.substitute(value)}"`);
-    if (call.body !== undefined) parts.push(`-d '${call.body.replaceAll("'", "'\\''")}'`);
+    // In the single-quoted body a variable needs the quotes closed around it: '{"a":"'"$VAR"'"}'.
+    if (call.body !== undefined) parts.push(`-d '${this.substitute(call.body.replaceAll("'", "'\\''"), (name) => `'"${name}"'`)}'`);
     return parts.join(" ");
   }
 
@@ -49,7 +50,7 @@ export class CurlPrinter {
     return { status: response.status, headers: response.headers, text, json };
   }
 
-  private substitute(text: string): string {
-    return this.variables.reduce((out, [value, name]) => out.replaceAll(value, name), text);
+  private substitute(text: string, shown: (name: string) => string = (name) => name): string {
+    return this.variables.reduce((out, [value, name]) => out.replaceAll(value, shown(name)), text);
   }
 }

@@ -14,6 +14,7 @@ import type { Role } from "../api/purchases-api.ts";
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
 import { authClientConfig } from "../local-stack/auth-client-config.ts";
 import type { StackOutputs } from "../local-stack/outputs-file.ts";
+import { randomPassword } from "../../scripts/lib/demo-password.ts";
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -31,7 +32,8 @@ export interface TestUser {
   refreshToken: string;
 }
 
-export const TEST_PASSWORD = "Test-password-1234!";
+/** New each run: a fixed password would let anyone sign in as test users an interrupted run left on a deployed stack. */
+export const TEST_PASSWORD = randomPassword();
 
 export class WorkshopApi {
   readonly auth: AuthClient;
