@@ -1,35 +1,33 @@
 /**
  * `npm run token -- EMAIL TENANT [ROLE]`: makes sure the user exists in that
  * tenant (the operator's admin call), signs in as them, and prints the ID token.
- * Talks to the stack `npm run local` keeps running, or `--target aws`.
+ * Talks to the stack `npm run local` keeps running, or `--target aws` (which
+ * needs `--password` or WORKSHOP_PASSWORD). An existing user keeps their own
+ * tenant and groups: a note on stderr says so when they differ from the ask.
  */
-import { parseArgs } from "node:util";
-import { ROLES, type Role } from "../shared/api/purchases-api.ts";
 import { AuthError } from "../solutions/02-user-pool/auth-client.ts";
 import { runMain } from "./lib/cli-args.ts";
-import { DEMO_PASSWORD } from "./lib/demo-cast.ts";
+import { existingUserNote, parseTokenArgs } from "./lib/token-request.ts";
 import { openTarget } from "./lib/workshop-target.ts";
 
 async function main() {
-  const { values, positionals } = parseArgs({
-    options: { target: { type: "string", default: "local" }, password: { type: "string", default: DEMO_PASSWORD } },
-    allowPositionals: true,
-  });
-  const [email, tenantId, role = "member"] = positionals;
-  if (!email || !tenantId) throw new Error("Usage: npm run token -- EMAIL TENANT [viewer|member|admin] [--target aws]");
-  if (!ROLES.includes(role as Role)) throw new Error(`The role must be one of ${ROLES.join(", ")}.`);
-  if (values.target !== "local" && values.target !== "aws") throw new Error('--target must be "local" or "aws".');
+  const request = parseTokenArgs(process.argv.slice(2), process.env);
+  const { email, tenantId, role, password } = request;
 
-  const workshop = await openTarget(values.target, { useRunning: true });
+  const workshop = await openTarget(request.target, { useRunning: true });
   try {
+    let existed = false;
     try {
-      await workshop.auth.addUserToTenant({ email, password: values.password, tenantId, role: role as Role });
+      await workshop.auth.addUserToTenant({ email, password, tenantId, role });
       console.error(`Created ${email} in tenant ${tenantId} (group ${role}).`);
     } catch (error) {
       if (!(error instanceof AuthError && error.code === "UsernameExistsException")) throw error;
+      existed = true;
       console.error(`${email} already exists; signing in.`);
     }
-    const tokens = await workshop.auth.signIn(email, values.password);
+    const tokens = await workshop.auth.signIn(email, password);
+    const note = existed ? existingUserNote(request, tokens.idToken) : undefined;
+    if (note) console.error(note);
     // The token alone on stdout, so that `TOKEN=$(npm run -s token -- ...)` works.
     console.log(tokens.idToken);
   } finally {
