@@ -62,9 +62,15 @@ describe("sign-in and the authorizer", () => {
   });
 
   it("an unknown route: 403 Missing Authentication Token, as API Gateway answers", async () => {
-    const res = await api.call("GET", "/invoices", { token: alice.idToken });
+    const res = await api.call("GET", "/invoices");
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ message: "Missing Authentication Token" });
+  });
+
+  it("an unknown route called with a token: 403, API Gateway reads the header as a SigV4 signature", async () => {
+    const res = await api.call("GET", "/invoices", { token: alice.idToken });
+    expect(res.status).toBe(403);
+    expect(JSON.stringify(res.body)).toMatch(/Authorization header/);
   });
 });
 
