@@ -9,6 +9,7 @@ import type { Reporter, TestCase, TestModule } from "vitest/node";
 import { startVitest } from "vitest/node";
 import { PROJECT_ROOT } from "../local-stack/outputs-file.ts";
 import { CHECK_TARGET_ENV } from "./check.ts";
+import { redirectStarterImportsToSolutions } from "./solution-redirect.ts";
 import { stepFolder, type CheckTarget, type StepInfo } from "./steps.ts";
 
 export interface CheckResult {
@@ -80,7 +81,7 @@ export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promis
         hookTimeout: 120_000,
         fileParallelism: false,
       },
-      { logLevel: "silent" },
+      { logLevel: "silent", plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [] },
     );
     await vitest.close();
   } finally {

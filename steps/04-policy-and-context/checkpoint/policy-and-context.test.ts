@@ -8,7 +8,7 @@
 import { describe, expect } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { AUTHORIZER, ROLES, ROUTES, STAGE_NAME, type Role, type RouteDefinition } from "../../../shared/api/purchases-api.ts";
-import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import {
   AuthorizerCache,
@@ -20,12 +20,11 @@ import {
   type ValidAuthorizerResult,
 } from "../../../shared/local-stack/api-gateway/index.ts";
 import { cognitoIdTokenClaims } from "../../../shared/test-helpers/token-factory.ts";
+import { buildTenantPolicy, roleFromGroups, stageArnOf } from "../tenant-policy.ts";
 
-type TenantPolicyModule = typeof import("../../../solutions/04-policy-and-context/tenant-policy.ts");
-type Claims = Parameters<TenantPolicyModule["buildTenantPolicy"]>[0];
+type Claims = Parameters<typeof buildTenantPolicy>[0];
 type Builder = (claims: Claims, methodArn: string) => APIGatewayAuthorizerResult;
 
-const { buildTenantPolicy, roleFromGroups, stageArnOf } = await importUnderTest<TenantPolicyModule>(import.meta.url, "tenant-policy.ts");
 
 // ---------------------------------------------------------------------------
 // The API the requests are for, and the requests.
