@@ -1,6 +1,6 @@
 /**
  * The bench harness: every figure, each against its baseline measured in the
- * same run, in one call. `npm run bench` (scripts/bench.ts) prints and saves
+ * same run, in one call. `npm run bench` (scripts/bench/index.ts) prints and saves
  * what this returns; the smoke test runs it with `quick`.
  */
 import { loadavg } from "node:os";

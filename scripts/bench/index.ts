@@ -8,12 +8,12 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT } from "../shared/local-stack/outputs-file.ts";
-import { runMain } from "./lib/cli-args.ts";
-import { style } from "./lib/console-style.ts";
-import { consoleProgress } from "./bench/progress.ts";
-import { machineLine, renderNotes, renderTable, writeBenchJson } from "./bench/report.ts";
-import { BENCH_PARTS, parseParts, runBench } from "./bench/run.ts";
+import { PROJECT_ROOT } from "../../shared/local-stack/outputs-file.ts";
+import { runMain } from "../lib/cli-args.ts";
+import { style } from "../lib/console-style.ts";
+import { consoleProgress } from "./progress.ts";
+import { machineLine, renderNotes, renderTable, writeBenchJson } from "./report.ts";
+import { BENCH_PARTS, parseParts, runBench } from "./run.ts";
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
