@@ -11,10 +11,10 @@ import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sd
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
 import { STACK_NAME, outputsFilePath, type StackOutputs, type Target } from "../../shared/local-stack/outputs-file.ts";
 import { PURCHASES_TABLE_KEYS } from "../../solutions/05-tenant-scoped-lambda/purchases-table-schema.ts";
-import { PreflightError, describeAwsFailure, errorCode, preflight, type AwsEnvironment } from "./aws-preflight.ts";
-import type { AwsCredentials } from "./aws-api.ts";
+import { PreflightError, describeAwsFailure, errorCode, preflight, type AwsEnvironment } from "../instructor/lib/aws-preflight.ts";
+import type { AwsCredentials } from "../instructor/lib/aws-api.ts";
 import { DEMO_USERS } from "./demo-cast.ts";
-import { displayPath, parseStrict } from "./stack-commands.ts";
+import { displayPath, parseStrict } from "../instructor/lib/stack-commands.ts";
 
 export const CLEANUP_USAGE = "Usage: npm run cleanup [-- --target local|aws] [--outputs FILE] [--profile NAME]";
 

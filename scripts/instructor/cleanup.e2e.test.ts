@@ -12,12 +12,12 @@ import { AdminGetUserCommand, CognitoIdentityProviderClient } from "@aws-sdk/cli
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AuthClient } from "../solutions/02-user-pool/auth-client.ts";
-import { LOCAL_CREDENTIALS } from "../shared/local-stack/local-credentials.ts";
-import { startLocalStack, type LocalStack } from "../shared/local-stack/local-stack.ts";
-import { PROJECT_ROOT, STACK_NAME } from "../shared/local-stack/outputs-file.ts";
-import { DEMO_USERS } from "./lib/demo-cast.ts";
-import { randomPassword } from "./lib/demo-password.ts";
+import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
+import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
+import { startLocalStack, type LocalStack } from "../../shared/local-stack/local-stack.ts";
+import { PROJECT_ROOT, STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
+import { DEMO_USERS } from "../lib/demo-cast.ts";
+import { randomPassword } from "../lib/demo-password.ts";
 
 const PASSWORD = randomPassword();
 
@@ -94,7 +94,7 @@ async function userExists(email: string): Promise<boolean> {
 
 function runCleanup(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join("scripts", "cleanup.ts"), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", join("scripts", "instructor", "cleanup.ts"), ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, NO_COLOR: "1" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -11,7 +11,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../shared/local-stack/outputs-file.ts";
 import { FAKE_CREDENTIALS, startFakeAws, type FakeAws } from "./lib/fake-aws-server.ts";
 
 interface Run {
@@ -25,7 +25,7 @@ const HANG_LIMIT_MS = 40_000;
 
 function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join("scripts", script), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", join("scripts", "instructor", script), ...args], {
       cwd: PROJECT_ROOT,
       env,
       stdio: ["ignore", "pipe", "pipe"],

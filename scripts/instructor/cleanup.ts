@@ -4,7 +4,7 @@
  * outputs file (`.workshop/outputs.local.json`, the one `npm run local` keeps
  * running, or `.workshop/outputs.aws.json`), and says what it removed.
  */
-import { runMain } from "./lib/cli-args.ts";
-import { runCleanup } from "./lib/demo-cleanup.ts";
+import { runMain } from "../lib/cli-args.ts";
+import { runCleanup } from "../lib/demo-cleanup.ts";
 
 runMain(() => runCleanup(process.argv.slice(2)));

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT, STACK_NAME, outputsFilePath } from "../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT, STACK_NAME, outputsFilePath } from "../../../shared/local-stack/outputs-file.ts";
 import {
   BOOTSTRAP_STACK,
   DOCS,
