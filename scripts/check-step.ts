@@ -1,5 +1,5 @@
 /**
- * `npm run check:step-N [-- --solution] [-- --verbose]`: runs step N's
+ * `npm run check -- N [--solution] [--verbose]` (or `npm run check:step-N`): runs step N's
  * checkpoint against your code in `steps/` (or the finished code in
  * `solutions/`) and tells you, per check, what passed and what to open next.
  */
@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCheckpoint } from "../shared/checkpoint/run-checkpoint.ts";
-import { STEPS, stepExists, stepFolder, type StepInfo } from "../shared/checkpoint/steps.ts";
+import { stepExists, stepFolder, stepNumbered, type StepInfo } from "../shared/checkpoint/steps.ts";
 import { runMain } from "./lib/cli-args.ts";
 import { FAIL, PASS, style } from "./lib/console-style.ts";
 
@@ -16,9 +16,8 @@ async function main(): Promise<number> {
     options: { solution: { type: "boolean", default: false }, verbose: { type: "boolean", default: false } },
     allowPositionals: true,
   });
-  const number = Number(positionals[0]);
-  const step = STEPS.find((s) => s.number === number);
-  if (!step) throw new Error(`There is no step ${positionals[0] ?? ""}: the steps are 1 to ${STEPS.length}.`);
+  const step = stepNumbered(positionals[0]);
+  const { number } = step;
   if (!stepExists(step)) throw new Error(`Step ${number} (${step.title}) does not exist yet in this workshop.`);
 
   const target = values.solution ? "solutions" : "steps";

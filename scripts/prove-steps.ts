@@ -7,7 +7,9 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { manifestProblems, pointerProblems } from "../shared/checkpoint/authoring-check.ts";
 import { runCheckpoint } from "../shared/checkpoint/run-checkpoint.ts";
+import { PROJECT_ROOT } from "../shared/local-stack/outputs-file.ts";
 import { STEPS, stepExists, stepFolder, type StepInfo } from "../shared/checkpoint/steps.ts";
 import { runMain } from "./lib/cli-args.ts";
 import { FAIL, PASS } from "./lib/console-style.ts";
@@ -18,6 +20,7 @@ async function proveStep(step: StepInfo): Promise<string[]> {
   const solution = await runCheckpoint(step, "solutions");
   problems.push(...solution.loadErrors.map((e) => `solution: ${e}`));
   for (const check of solution.checks.filter((c) => !c.passed)) problems.push(`solution fails "${check.name}": ${check.reason}`);
+  problems.push(...pointerProblems(step, solution.checks));
 
   const starter = await runCheckpoint(step, "steps");
   problems.push(...starter.loadErrors.map((e) => `starter does not load: ${e}`));
@@ -52,6 +55,10 @@ async function proveStep(step: StepInfo): Promise<string[]> {
 async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
+  const authoring = manifestProblems(PROJECT_ROOT, STEPS);
+  console.log(`${authoring.length === 0 ? PASS : FAIL} the manifest, the step folders, their TODOs, scripts and README agree`);
+  for (const problem of authoring) console.log(`    ${problem}`);
+  if (authoring.length > 0) failed += 1;
   // `npx tsx scripts/prove-steps.ts 3` proves step 3 only.
   const only = process.argv.slice(2).map(Number);
   for (const step of STEPS.filter(stepExists).filter((s) => only.length === 0 || only.includes(s.number))) {
