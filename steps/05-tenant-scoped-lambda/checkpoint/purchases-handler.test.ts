@@ -5,36 +5,20 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, vi } from "vitest";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyResult } from "aws-lambda";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { monotonicFactory } from "ulid";
 import type { Role } from "../../../shared/api/purchases-api.ts";
-import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
 import { authorizerContext, proxyEvent, type AuthorizerContext } from "../../../shared/test-helpers/proxy-events.ts";
+import type { Purchase } from "../purchase.ts";
+import { callerFrom, createPurchasesHandler, type ProxyHandler } from "../purchases-handler.ts";
+import { TenantPurchases } from "../purchases-repository.ts";
 
-type HandlerModule = typeof import("../../../solutions/05-tenant-scoped-lambda/purchases-handler.ts");
-type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-
-const { createPurchasesHandler, callerFrom } = await importUnderTest<HandlerModule>(import.meta.url, "purchases-handler.ts");
-const { TenantPurchases } = await importUnderTest<typeof import("../../../solutions/05-tenant-scoped-lambda/purchases-repository.ts")>(
-  import.meta.url,
-  "purchases-repository.ts",
-);
 const { dynamoDbEndpoint, tableName } = inject("step05");
-
-/** What the checks read of a stored purchase. */
-interface StoredPurchase {
-  tenantId: string;
-  purchaseId: string;
-  item: string;
-  amountCents: number;
-  currency: string;
-  createdBy: string;
-  createdAt: string;
-}
 
 const clients: DynamoDBClient[] = [];
 function newDocumentClient(): DynamoDBDocumentClient {
@@ -105,10 +89,10 @@ function caller(authorizer: AuthorizerContext | null, via: ProxyHandler = handle
   };
 }
 
-async function created(who: ReturnType<typeof caller>, body: unknown = aPurchase()): Promise<StoredPurchase> {
+async function created(who: ReturnType<typeof caller>, body: unknown = aPurchase()): Promise<Purchase> {
   const response = await who.create(body);
   expect(response.statusCode, `POST /purchases answered ${response.body}`).toBe(201);
-  return response.json as StoredPurchase;
+  return response.json as Purchase;
 }
 
 const nextPurchaseId = monotonicFactory();
@@ -117,8 +101,8 @@ const nextPurchaseId = monotonicFactory();
  * A purchase written straight to the table (not through your POST), so a
  * check of GET or DELETE depends on that route's TODO only. Ids sort by time.
  */
-async function seeded(tenantId: string, overrides: Partial<StoredPurchase> = {}): Promise<StoredPurchase> {
-  const purchase: StoredPurchase = {
+async function seeded(tenantId: string, overrides: Partial<Purchase> = {}): Promise<Purchase> {
+  const purchase: Purchase = {
     ...aPurchase(),
     tenantId,
     purchaseId: nextPurchaseId(),
@@ -131,20 +115,20 @@ async function seeded(tenantId: string, overrides: Partial<StoredPurchase> = {})
 }
 
 /** One item, read straight from the table by its key. */
-async function stored(tenantId: string, purchaseId: string): Promise<StoredPurchase | undefined> {
+async function stored(tenantId: string, purchaseId: string): Promise<Purchase | undefined> {
   const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { tenantId, purchaseId } }));
-  return Item as StoredPurchase | undefined;
+  return Item as Purchase | undefined;
 }
 
 /** A tenant's whole partition, read straight from the table. */
-async function partition(tenantId: string): Promise<StoredPurchase[]> {
+async function partition(tenantId: string): Promise<Purchase[]> {
   const { Items = [] } = await db.send(
     new QueryCommand({ TableName: tableName, KeyConditionExpression: "tenantId = :t", ExpressionAttributeValues: { ":t": tenantId } }),
   );
-  return Items as StoredPurchase[];
+  return Items as Purchase[];
 }
 
-const ids = (purchases: StoredPurchase[]) => purchases.map((p) => p.purchaseId);
+const ids = (purchases: Purchase[]) => purchases.map((p) => p.purchaseId);
 
 // ---------------------------------------------------------------------------
 
@@ -238,13 +222,13 @@ describe("the four routes", () => {
     async () => {
       const tenantId = newTenant();
       const member = callerOf(tenantId, "viewer");
-      const mine: StoredPurchase[] = [];
+      const mine: Purchase[] = [];
       for (const item of ["first", "second", "third"]) mine.push(await seeded(tenantId, { item }));
       await seeded(newTenant(), { item: "another tenant's" });
 
       const response = await member.list();
       expect(response.statusCode).toBe(200);
-      expect(response.json.purchases.map((p: StoredPurchase) => p.item)).toEqual(["third", "second", "first"]);
+      expect(response.json.purchases.map((p: Purchase) => p.item)).toEqual(["third", "second", "first"]);
       expect(response.json.purchases).toEqual([...mine].reverse());
       expect(response.json.nextToken).toBeUndefined();
     },
@@ -267,7 +251,7 @@ describe("the four routes", () => {
 
   check(
     "list and get are strongly consistent reads, so a purchase is readable right after its POST on AWS too",
-    { hint: "ConsistentRead: true on the QueryCommand and on the GetCommand", todo: "purchases-repository.ts, TODO 2 and TODO 3" },
+    { hint: "ConsistentRead: true on the QueryCommand (TODO 2) and on the GetCommand (TODO 3)", todo: "purchases-repository.ts, TODO 2" },
     async () => {
       const spiedDb = newDocumentClient();
       const send = vi.spyOn(spiedDb, "send");
@@ -329,14 +313,16 @@ describe("the four routes", () => {
   );
 
   check(
-    "pagination: limit 2 over 5 purchases returns every one exactly once, newest first",
-    { hint: "Query with Limit: limit and, after a page, ExclusiveStartKey: { tenantId, purchaseId: after }; return LastEvaluatedKey's purchaseId", todo: "purchases-repository.ts, TODO 2" },
+    "pagination: limit 2 over 5 purchases returns every one exactly once, newest first; another tenant's nextToken pages the caller's own partition",
+    { hint: "Query with Limit: limit and, after a page, ExclusiveStartKey: { tenantId: this.tenantId, purchaseId: after }; return LastEvaluatedKey's purchaseId", todo: "purchases-repository.ts, TODO 2" },
     async () => {
+      const otherTenant = newTenant();
+      // Older than every purchase of the caller, so its id sorts after theirs: where their nextToken points.
+      const theirs = await seeded(otherTenant, { item: "another tenant's, on no page" });
       const tenantId = newTenant();
       const member = callerOf(tenantId);
       const createdIds: string[] = [];
       for (let i = 0; i < 5; i += 1) createdIds.push((await seeded(tenantId, { item: `item-${i}` })).purchaseId);
-      await seeded(newTenant(), { item: "another tenant's, on no page" });
 
       const seen: string[] = [];
       let nextToken: string | undefined;
@@ -352,6 +338,13 @@ describe("the four routes", () => {
 
       expect(nextToken, "the last page has no nextToken").toBeUndefined();
       expect(seen).toEqual([...createdIds].reverse());
+
+      // A token only says "after this id": the other tenant's Query stays in their own partition.
+      const tokenOfCaller = (await member.list({ limit: "1" })).json.nextToken;
+      expect(tokenOfCaller, "a first page of 1 of 5 has a nextToken").toBeTypeOf("string");
+      const paged = await callerOf(otherTenant).list({ nextToken: tokenOfCaller });
+      expect(paged.statusCode).toBe(200);
+      expect(paged.json.purchases).toEqual([theirs]);
     },
   );
 });
@@ -359,7 +352,7 @@ describe("the four routes", () => {
 describe("tenant isolation", () => {
   check(
     "a tenantId in the body is a 400; in the path, query or headers it changes nothing",
-    { hint: "the tenant is caller.tenantId (from the authorizer), never a field of the request", todo: "purchases-handler.ts, TODO 1, then purchases-repository.ts, TODO 4" },
+    { hint: "the tenant is caller.tenantId (from the authorizer), never a field of the request; then Put it (purchases-repository.ts, TODO 4)", todo: "purchases-handler.ts, TODO 1" },
     async () => {
       const mine = newTenant();
       const other = newTenant();
@@ -386,8 +379,8 @@ describe("tenant isolation", () => {
   check(
     "another tenant's purchase id: 404 on GET and on DELETE (never 403), and the item survives",
     {
-      hint: "Get and Delete use the full key with this.tenantId: another tenant's id is not in the caller's partition",
-      todo: "purchases-repository.ts, TODO 3 and TODO 5",
+      hint: "Get (TODO 3) and Delete (TODO 5) use the full key with this.tenantId: another tenant's id is not in the caller's partition",
+      todo: "purchases-repository.ts, TODO 3",
     },
     async () => {
       const ownerTenant = newTenant();
@@ -399,6 +392,7 @@ describe("tenant isolation", () => {
       const read = await intruder.get(purchase.purchaseId, pointing);
       expect(read.statusCode).toBe(404);
       expect(read.body).not.toContain(purchase.item);
+      expect(read.body).not.toContain(purchase.purchaseId);
       expect((await intruder.remove(purchase.purchaseId, pointing)).statusCode).toBe(404);
 
       expect(await stored(purchase.tenantId, purchase.purchaseId)).toEqual(purchase);

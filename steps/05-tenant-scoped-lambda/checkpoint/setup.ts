@@ -6,9 +6,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { createPurchasesTable } from "../../../shared/local-stack/purchases-table-local.ts";
 import type { TestProject } from "vitest/node";
-import { importUnderTest } from "../../../shared/checkpoint/check.ts";
 import { startDynamoDbEmulator } from "../../../shared/local-stack/dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
+// Under --solution this resolves to solutions/: a globalSetup goes through the runner's Vite plugins too.
+import { PURCHASES_TABLE_KEYS } from "../purchases-table-schema.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,10 +23,6 @@ export default async function setup(project: TestProject) {
   const emulator = await startDynamoDbEmulator();
   const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
   try {
-    const { PURCHASES_TABLE_KEYS } = await importUnderTest<typeof import("../../../solutions/05-tenant-scoped-lambda/purchases-table-schema.ts")>(
-      import.meta.url,
-      "purchases-table-schema.ts",
-    );
     await createPurchasesTable(client, TABLE_NAME, PURCHASES_TABLE_KEYS);
   } catch (error) {
     await emulator.stop();
