@@ -21,13 +21,8 @@ import {
   STAGE_NAME,
   STAGE_THROTTLING,
 } from "../../shared/api/purchases-api.ts";
-import {
-  AuthWorkshopStack,
-  DEFAULT_CORS_ALLOW_ORIGINS,
-  OUTPUT_KEYS,
-  STACK_NAME,
-  corsOriginsFromContext,
-} from "./workshop-stack.ts";
+import { DEFAULT_CORS_ALLOW_ORIGINS } from "./cors-origins.ts";
+import { AuthWorkshopStack, OUTPUT_KEYS, STACK_NAME } from "./workshop-stack.ts";
 
 type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };
 
@@ -445,25 +440,5 @@ describe("stack", () => {
   it("has no warnings at all (deprecations included)", () => {
     const warnings = annotations.findWarning("*", Match.anyValue());
     expect(warnings.map((warning) => `${warning.id}: ${String(warning.entry.data).split("\n")[0]}`)).toEqual([]);
-  });
-});
-
-describe("corsOriginsFromContext", () => {
-  it("defaults to the Vite dev server", () => {
-    expect(corsOriginsFromContext(undefined)).toEqual(["http://localhost:5173"]);
-    expect(corsOriginsFromContext("")).toEqual(["http://localhost:5173"]);
-  });
-
-  it("accepts an array, a JSON array or a comma-separated string", () => {
-    expect(corsOriginsFromContext(["https://a.example"])).toEqual(["https://a.example"]);
-    expect(corsOriginsFromContext('["https://a.example","https://b.example"]')).toEqual(["https://a.example", "https://b.example"]);
-    expect(corsOriginsFromContext("https://a.example, http://localhost:3000")).toEqual(["https://a.example", "http://localhost:3000"]);
-  });
-
-  it("rejects values that are not origins", () => {
-    expect(() => corsOriginsFromContext("https://a.example/app")).toThrow(/not an origin/);
-    expect(() => corsOriginsFromContext("a.example")).toThrow(/not an origin/);
-    expect(() => corsOriginsFromContext(["'; drop"])).toThrow(/not an origin/);
-    expect(() => corsOriginsFromContext({ origin: "x" })).toThrow(/must be an array/);
   });
 });

@@ -28,14 +28,10 @@ import {
 import type { FunctionName } from "../../shared/api/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import { TenantPurchasesTable } from "../05-tenant-scoped-lambda/purchases-table.ts";
+import { CORS_ORIGINS_CONTEXT_KEY, corsOriginsFromContext, responseOriginOf } from "./cors-origins.ts";
 
 /** The stack's construct id and CloudFormation stack name. */
 export const STACK_NAME = "AuthWorkshop";
-
-/** The context key that sets the browser origins allowed by CORS. */
-export const CORS_ORIGINS_CONTEXT_KEY = "corsAllowOrigins";
-/** The Vite dev server, where the workshop's browser client runs. */
-export const DEFAULT_CORS_ALLOW_ORIGINS: readonly string[] = ["http://localhost:5173"];
 
 /** The stack's CloudFormation outputs; `cdk deploy --outputs-file` writes these keys. */
 export const OUTPUT_KEYS = ["ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TableName"] as const;
@@ -54,7 +50,7 @@ export interface AuthWorkshopStackProps extends StackProps {
    * Browser origins allowed to call the API (CORS). When absent, the context
    * value `corsAllowOrigins` is used (`cdk deploy -c corsAllowOrigins=https://app.example.com`,
    * a comma-separated list or a JSON array), and when that is absent too,
-   * {@link DEFAULT_CORS_ALLOW_ORIGINS}.
+   * `DEFAULT_CORS_ALLOW_ORIGINS` (cors-origins.ts).
    *
    * The preflight answers every listed origin; the `Access-Control-Allow-Origin`
    * header on actual responses (the function's and API Gateway's own 4XX/5XX)
@@ -84,7 +80,7 @@ export class AuthWorkshopStack extends Stack {
     super(scope, id, { description: "Auth workshop: Cognito, API Gateway TOKEN authorizer, tenant-scoped Lambda and DynamoDB", ...props });
 
     this.corsAllowOrigins = props.corsAllowOrigins ?? corsOriginsFromContext(this.node.tryGetContext(CORS_ORIGINS_CONTEXT_KEY));
-    const responseOrigin = this.corsAllowOrigins[0]!;
+    const responseOrigin = responseOriginOf(this.corsAllowOrigins);
     if (this.corsAllowOrigins.length > 1) {
       Annotations.of(this).addWarningV2(
         "auth-workshop:cors-single-response-origin",
@@ -365,28 +361,4 @@ export class AuthWorkshopStack extends Stack {
       );
     }
   }
-}
-
-/**
- * The CORS origins from the context value: an array (cdk.json), or a string
- * (`-c corsAllowOrigins=...`) holding a JSON array or a comma-separated list.
- */
-export function corsOriginsFromContext(value: unknown): readonly string[] {
-  if (value === undefined || value === null || value === "") return DEFAULT_CORS_ALLOW_ORIGINS;
-  let origins: unknown = value;
-  if (typeof value === "string") {
-    const text = value.trim();
-    origins = text.startsWith("[") ? JSON.parse(text) : text.split(",");
-  }
-  if (!Array.isArray(origins)) {
-    throw new Error(`Context ${CORS_ORIGINS_CONTEXT_KEY} must be an array of origins or a comma-separated string.`);
-  }
-  const cleaned = origins.map((origin) => String(origin).trim()).filter((origin) => origin.length > 0);
-  if (cleaned.length === 0) return DEFAULT_CORS_ALLOW_ORIGINS;
-  for (const origin of cleaned) {
-    if (origin !== "*" && !/^https?:\/\/[^/\s'"]+$/.test(origin)) {
-      throw new Error(`Context ${CORS_ORIGINS_CONTEXT_KEY}: "${origin}" is not an origin like https://app.example.com (scheme and host, no path).`);
-    }
-  }
-  return cleaned;
 }
