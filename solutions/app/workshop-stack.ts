@@ -6,13 +6,10 @@
  * settings, CORS, throttling and timeouts come from `shared/api/purchases-api.ts`,
  * which the local API Gateway reads too, so the local stack cannot drift from this one.
  */
-import { fileURLToPath } from "node:url";
 import { Annotations, CfnOutput, Duration, Fn, RemovalPolicy, Stack } from "aws-cdk-lib";
 import type { StackProps } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
-import * as iam from "aws-cdk-lib/aws-iam";
-import * as lambda from "aws-cdk-lib/aws-lambda";
-import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import type * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { NagSuppressions } from "cdk-nag";
 import type { Construct } from "constructs";
@@ -29,21 +26,13 @@ import type { FunctionName } from "../../shared/api/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import { TenantPurchasesTable } from "../05-tenant-scoped-lambda/purchases-table.ts";
 import { CORS_ORIGINS_CONTEXT_KEY, corsOriginsFromContext, responseOriginOf } from "./cors-origins.ts";
+import { LAMBDA_ENTRIES, workshopFunction } from "./workshop-function.ts";
 
 /** The stack's construct id and CloudFormation stack name. */
 export const STACK_NAME = "AuthWorkshop";
 
 /** The stack's CloudFormation outputs; `cdk deploy --outputs-file` writes these keys. */
 export const OUTPUT_KEYS = ["ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TableName"] as const;
-
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const entry = (relativeToSolutions: string): string => fileURLToPath(new URL(`../${relativeToSolutions}`, import.meta.url));
-
-/** Lambda entry file of each function named in ROUTES, plus the authorizer. */
-export const LAMBDA_ENTRIES = {
-  authorizer: entry("03-authorizer/lambda.ts"),
-  purchases: entry("05-tenant-scoped-lambda/lambda.ts"),
-} as const satisfies Record<FunctionName | "authorizer", string>;
 
 export interface AuthWorkshopStackProps extends StackProps {
   /**
@@ -94,7 +83,7 @@ export class AuthWorkshopStack extends Stack {
     const { userPool, userPoolClient } = this.identity;
 
     // ---- Functions ---------------------------------------------------------
-    const purchasesFunction = this.workshopFunction("PurchasesFunction", {
+    const purchasesFunction = workshopFunction(this, "PurchasesFunction", {
       entry: LAMBDA_ENTRIES.purchases,
       timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.purchases,
       description: "Purchases API: serves the caller's tenant only (tenant from the authorizer context)",
@@ -106,7 +95,7 @@ export class AuthWorkshopStack extends Stack {
     this.purchasesTable.grantTenantDataAccess(purchasesFunction);
     this.functions = { purchases: purchasesFunction };
 
-    this.authorizerFunction = this.workshopFunction("AuthorizerFunction", {
+    this.authorizerFunction = workshopFunction(this, "AuthorizerFunction", {
       entry: LAMBDA_ENTRIES.authorizer,
       timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.authorizer,
       description: "TOKEN authorizer: verifies the Cognito ID token, returns the role's policy and the tenant context",
@@ -245,62 +234,6 @@ export class AuthWorkshopStack extends Stack {
     new CfnOutput(this, "TableName", { value: this.purchasesTable.table.tableName });
 
     this.addNagSuppressions();
-  }
-
-  /**
-   * A Node.js function as the workshop deploys them: ESM (the authorizer uses
-   * top-level await to load the JWKS at cold start), minified with a source
-   * map, arm64, its own log group with a retention, and a role that may write
-   * to that log group and nothing else until something is granted.
-   */
-  private workshopFunction(
-    id: string,
-    options: { entry: string; timeoutSeconds: number; description: string; environment: Record<string, string> },
-  ): nodejs.NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
-      retention: logs.RetentionDays.ONE_WEEK,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // Our own role instead of AWSLambdaBasicExecutionRole, which allows
-    // creating and writing to every log group in the account.
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
-      description: `Execution role of ${id}`,
-    });
-    logGroup.grantWrite(role);
-
-    const fn = new nodejs.NodejsFunction(this, id, {
-      entry: options.entry,
-      handler: "handler",
-      description: options.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(options.timeoutSeconds),
-      role,
-      logGroup,
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      environment: {
-        ...options.environment,
-        NODE_OPTIONS: "--enable-source-maps",
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: "node24",
-        mainFields: ["module", "main"],
-        // CommonJS dependencies bundled into an ES module may still call
-        // require() for Node built-ins; give them a real one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // esbuild's warnings and errors only (the bundle sizes are reported by the tests).
-        logLevel: nodejs.LogLevel.WARNING,
-        // The AWS SDK v3 is in the Node.js runtime: not bundled (the CDK default).
-      },
-    });
-    return fn;
   }
 
   private addNagSuppressions(): void {
