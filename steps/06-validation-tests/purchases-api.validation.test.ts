@@ -21,8 +21,8 @@ let alice: TestUser; // member of tenant A
 beforeAll(async () => {
   api = new WorkshopApi(await readOutputsFile(target));
   alice = await api.user(WorkshopApi.newTenantId("val-a"), "member");
-  // TODO 2–12 need more users: a viewer of alice's tenant, a member of another
-  // tenant (bob) with a purchase of his own, made here once for all tests.
+  // TODO 2–12 need more users: a viewer and an admin of alice's tenant, a member
+  // of another tenant (bob) with a purchase of his own, made here once for all tests.
 });
 
 afterAll(async () => {
