@@ -19,10 +19,10 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
+          // Each suite starts its own local stack, with the limits it tests; the reference system's
+          // end-to-end suite is step 06's solution, run by the proof on that stack and on every mutant.
           include: ["**/*.e2e.test.ts"],
           exclude: ["**/node_modules/**", "steps/**"],
-          // One local stack for these suites, on free ports; stopped when the run ends.
-          globalSetup: ["shared/test-helpers/local-stack-setup.ts"],
           ...shared,
         },
       },
