@@ -13,6 +13,8 @@ import { runValidationSuite, type SuiteRun } from "../../../shared/validation/ru
 import { MUTANTS } from "./mutants.ts";
 
 const SUITE = "purchases-api.validation.test.ts";
+// A path, not an import: the suite under test is run by a vitest of its own against each stack,
+// and importing it here would run its tests in this process instead.
 const suiteFile = pathUnderTest(import.meta.url, SUITE);
 
 /** A fresh local stack (the reference system, or a mutant), the suite run against it, the stack stopped. */
