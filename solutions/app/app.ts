@@ -17,8 +17,8 @@ new AuthWorkshopStack(app, STACK_NAME, {
   },
 });
 
-// Every AwsSolutions finding is either fixed or suppressed with a reason in
-// the stack; an unsuppressed error fails `cdk synth`.
+// Every AwsSolutions finding is either fixed or suppressed with a reason
+// (nag-suppressions.ts); an unsuppressed error fails `cdk synth`.
 Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
 
 app.synth();

@@ -427,6 +427,24 @@ describe("stack", () => {
     expect(JSON.stringify(template.findOutputs("ApiUrl"))).toContain(`"${apiId}"`);
   });
 
+  it("keeps the logical IDs already deployed (a new ID makes CloudFormation replace the resource)", () => {
+    const deployed = [
+      "IdentityUserPool96FE3B9B",
+      "IdentityUserPoolAppClientCFFB7503",
+      "PurchasesTable090EA98E",
+      "PurchasesFunction4E1AD6B0",
+      "AuthorizerFunctionB4DBAA43",
+      "PurchasesFunctionLogs40433DA7",
+      "AuthorizerFunctionLogsBF52B654",
+      "PurchasesApiCFE45B16",
+      "PurchasesApiDeploymentStageprodFB68424D",
+      "TokenAuthorizer82AECDDC",
+      "ApiAccessLogsE9DF007D",
+      "ApiExecutionLogs66FBF5B8",
+    ];
+    expect(deployed.filter((logicalId) => !(logicalId in resources))).toEqual([]);
+  });
+
   it("has no unsuppressed AwsSolutions (cdk-nag) errors", () => {
     const errors = annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
     expect(errors.map((error) => `${error.id}: ${String(error.entry.data).split("\n")[0]}`)).toEqual([]);
