@@ -20,19 +20,17 @@ import {
 import { App, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { afterAll, describe, expect } from "vitest";
-import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { check } from "../../../shared/checkpoint/check.ts";
 import { TodoError } from "../../../shared/checkpoint/todo.ts";
 import { startCognitoEmulator, type CognitoEmulator } from "../../../shared/local-stack/cognito/cognito-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
-
-type UserPoolModule = typeof import("../../../solutions/02-user-pool/tenant-user-pool.ts");
-type AuthClientModule = typeof import("../../../solutions/02-user-pool/auth-client.ts");
+import { AuthClient, AuthError } from "../auth-client.ts";
+import { TenantUserPool } from "../tenant-user-pool.ts";
 
 type Properties = Record<string, unknown>;
 
 /** Synthesizes a stack holding only the TenantUserPool under test. */
 async function synthesize(removalPolicy?: RemovalPolicy): Promise<Template> {
-  const { TenantUserPool } = await importUnderTest<UserPoolModule>(import.meta.url, "tenant-user-pool.ts");
   const app = new App();
   const stack = new Stack(app, "Checkpoint");
   new TenantUserPool(stack, "Identity", removalPolicy === undefined ? {} : { removalPolicy });
@@ -176,12 +174,9 @@ describe("the app client", () => {
 // cognito-local accepts any password; this one would pass the real pool's policy too.
 const PASSWORD = "Correct-Horse-42!";
 
-type AuthClient = InstanceType<AuthClientModule["AuthClient"]>;
-
 interface Session {
   emulator: CognitoEmulator;
   auth: AuthClient;
-  AuthError: AuthClientModule["AuthError"];
 }
 
 // Started by the first check that needs it rather than in a beforeAll: a hook
@@ -192,7 +187,6 @@ const clients: AuthClient[] = [];
 /** The emulator, and an AuthClient under test for its pool. */
 async function session(): Promise<Session> {
   const emulator = await (emulatorStarting ??= startCognitoEmulator());
-  const { AuthClient, AuthError } = await importUnderTest<AuthClientModule>(import.meta.url, "auth-client.ts");
   const auth = new AuthClient({
     region: emulator.region,
     userPoolId: emulator.userPoolId,
@@ -201,7 +195,7 @@ async function session(): Promise<Session> {
     credentials: LOCAL_CREDENTIALS,
   });
   clients.push(auth);
-  return { emulator, auth, AuthError };
+  return { emulator, auth };
 }
 
 afterAll(async () => {
@@ -245,9 +239,9 @@ async function rejectionOf(call: Promise<unknown>, what: string): Promise<unknow
 }
 
 /** Asserts an AuthError with Cognito's code (and, when given, the friendly message). */
-function expectAuthError({ AuthError }: Session, error: unknown, code: string, message?: string) {
+function expectAuthError(error: unknown, code: string, message?: string) {
   expect(error, `expected an AuthError, got ${String(error)}`).toBeInstanceOf(AuthError);
-  const authError = error as InstanceType<typeof AuthError>;
+  const authError = error as AuthError;
   expect(authError.code, `AuthError code (message: ${authError.message})`).toBe(code);
   if (message !== undefined) expect(authError.message).toBe(message);
 }
@@ -288,7 +282,7 @@ describe("the auth client, against the Cognito emulator", () => {
       const s = await session();
       const email = newEmail("twice");
       await s.auth.signUp(email, PASSWORD);
-      expectAuthError(s, await rejectionOf(s.auth.signUp(email, PASSWORD), "a second sign-up"), "UsernameExistsException", "An account with this email already exists.");
+      expectAuthError(await rejectionOf(s.auth.signUp(email, PASSWORD), "a second sign-up"), "UsernameExistsException", "An account with this email already exists.");
     },
   );
 
@@ -300,7 +294,7 @@ describe("the auth client, against the Cognito emulator", () => {
       const email = newEmail("typo");
       await s.auth.signUp(email, PASSWORD);
       const wrong = (await s.emulator.confirmationCode(email)) === "000000" ? "111111" : "000000";
-      expectAuthError(s, await rejectionOf(s.auth.confirmSignUp(email, wrong), "confirming with a wrong code"), "CodeMismatchException");
+      expectAuthError(await rejectionOf(s.auth.confirmSignUp(email, wrong), "confirming with a wrong code"), "CodeMismatchException");
     },
   );
 
@@ -312,7 +306,7 @@ describe("the auth client, against the Cognito emulator", () => {
       const email = newEmail("early");
       await s.auth.signUp(email, PASSWORD);
       const error = await rejectionOf(s.auth.signIn(email, PASSWORD), "signing in before confirming");
-      expectAuthError(s, error, "UserNotConfirmedException");
+      expectAuthError(error, "UserNotConfirmedException");
     },
   );
 
@@ -337,7 +331,7 @@ describe("the auth client, against the Cognito emulator", () => {
       const s = await session();
       const email = await confirmedUser(s, "wrong");
       const error = await rejectionOf(s.auth.signIn(email, `${PASSWORD}x`), "signing in with a wrong password");
-      expectAuthError(s, error, "NotAuthorizedException", "Incorrect email or password.");
+      expectAuthError(error, "NotAuthorizedException", "Incorrect email or password.");
     },
   );
 
