@@ -8,9 +8,10 @@
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { STAGE_NAME } from "../../../shared/api/purchases-api.ts";
-import { check, importUnderTest } from "../../../shared/checkpoint/check.ts";
+import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../shared/local-stack/local-stack.ts";
+import { emulatorSigningKey } from "../../../shared/test-helpers/emulator-signing-key.ts";
 import { startJwksServer, type JwksServer } from "../../../shared/test-helpers/jwks-server.ts";
 import {
   base64UrlEncode,
@@ -24,13 +25,8 @@ import {
   type SigningKey,
 } from "../../../shared/test-helpers/token-factory.ts";
 import { WorkshopApi, type TestUser } from "../../../shared/test-helpers/workshop-api.ts";
-import { cognitoShapedRefreshToken, emulatorSigningKey, withOnePayloadCharacterChanged } from "./forged-tokens.ts";
-
-type AuthorizerModule = typeof import("../../../solutions/03-authorizer/authorizer.ts");
-type AuthorizerConfig = Parameters<AuthorizerModule["createAuthorizer"]>[0];
-type TokenAuthorizer = Awaited<ReturnType<AuthorizerModule["createAuthorizer"]>>;
-
-const { createAuthorizer, MAX_CLOCK_SKEW_SECONDS } = await importUnderTest<AuthorizerModule>(import.meta.url, "authorizer.ts");
+import { createAuthorizer, MAX_CLOCK_SKEW_SECONDS, type AuthorizerConfig, type TokenAuthorizer } from "../authorizer.ts";
+import { cognitoShapedRefreshToken, withOnePayloadCharacterChanged } from "./forged-tokens.ts";
 
 const stack = inject("authorizerCheckpoint");
 const api = new WorkshopApi(stack.outputs);
@@ -81,7 +77,6 @@ function handlerOf(built: Built): TokenAuthorizer {
   if (built.ok) return built.authorize;
   throw isTodoError(built.error) ? built.error : new Error(`createAuthorizer threw ${describeError(built.error)}`);
 }
-
 
 function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${JSON.stringify(error.message)}` : JSON.stringify(error);

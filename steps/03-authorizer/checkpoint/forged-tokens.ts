@@ -1,36 +1,9 @@
 /**
- * What an attacker can build, for the checkpoint's attack catalogue. The Cognito
- * emulator's signing key is public (cognito-local ships it), so the checks can
- * mint tokens exactly like the emulator's and wrong in one claim only: the
- * verifier's claim checks, not its signature check, must catch those. With a
- * real user pool nobody outside AWS holds that key.
+ * What an attacker can build, for the checkpoint's attack catalogue, beside
+ * the tokens re-signed with the Cognito emulator's public key
+ * (shared/test-helpers/emulator-signing-key.ts).
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { createPrivateKey, createPublicKey } from "node:crypto";
-import { PROJECT_ROOT } from "../../../shared/local-stack/outputs-file.ts";
-import {
-  base64UrlDecode,
-  base64UrlEncode,
-  base64UrlEncodeJson,
-  type Jwk,
-  type SigningKey,
-} from "../../../shared/test-helpers/token-factory.ts";
-
-/** The emulator's key pair, as cognito-local signs every ID and access token with it (kid `CognitoLocal`). */
-export function emulatorSigningKey(): SigningKey {
-  const file = join(PROJECT_ROOT, "node_modules", "cognito-local", "lib", "keys", "cognitoLocal.private.json");
-  const { pem, jwk } = JSON.parse(readFileSync(file, "utf8")) as { pem: string; jwk: Jwk & Record<string, unknown> };
-  const privateKey = createPrivateKey(pem);
-  const publicKey = createPublicKey(privateKey);
-  return {
-    kid: jwk.kid,
-    privateKey,
-    publicKey,
-    jwk: { kty: "RSA", n: jwk.n, e: jwk.e, kid: jwk.kid, alg: jwk.alg, use: "sig" },
-    publicKeyPem: publicKey.export({ format: "pem", type: "spki" }).toString(),
-  };
-}
+import { base64UrlDecode, base64UrlEncode, base64UrlEncodeJson } from "../../../shared/test-helpers/token-factory.ts";
 
 /**
  * The same token with one character of its payload's JSON changed (the first

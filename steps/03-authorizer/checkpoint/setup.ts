@@ -4,13 +4,13 @@
  * test behind the gateway: yours from `steps/03-authorizer/` or the finished
  * one from `solutions/03-authorizer/`.
  *
- * This runs in vitest's main process, so it finds the code under test itself
- * (`pathUnderTest` reads `WORKSHOP_CHECK_TARGET`, set by the check runner).
+ * It imports the starter as the checks do (`../authorizer.ts`, typed by it);
+ * under `--solution` the runner's Vite plugin, which transforms global setup
+ * files too, redirects the import to the solution's file.
  */
-import { pathToFileURL } from "node:url";
 import type { TestProject } from "vitest/node";
-import { pathUnderTest } from "../../../shared/checkpoint/check.ts";
 import { startLocalStack, type LocalStack } from "../../../shared/local-stack/local-stack.ts";
+import type { TokenAuthorizer } from "../authorizer.ts";
 
 export interface AuthorizerCheckpointStack {
   outputs: LocalStack["outputs"];
@@ -24,10 +24,14 @@ declare module "vitest" {
   }
 }
 
-type AuthorizerModule = typeof import("../../../solutions/03-authorizer/authorizer.ts");
-
 export default async function setup(project: TestProject) {
-  const underTest = (await import(pathToFileURL(pathUnderTest(import.meta.url, "authorizer.ts")).href)) as AuthorizerModule;
+  // Imported dynamically, inside a try: a starter that cannot load would stop the whole run here, with
+  // no check reported; the stack starts anyway, and the checks' static import reports the file and line.
+  const underTest = await import("../authorizer.ts").catch((error: unknown) => ({
+    createAuthorizer: async (): Promise<TokenAuthorizer> => {
+      throw error;
+    },
+  }));
   const stack = await startLocalStack({
     // Every request reaches the authorizer under test: no policy served from the gateway's cache.
     authorizerCacheTtlSeconds: 0,
