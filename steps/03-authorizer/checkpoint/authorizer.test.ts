@@ -3,7 +3,7 @@
  * as Lambda calls it (the handler must throw exactly `Error("Unauthorized")`),
  * and behind the local API Gateway started by `setup.ts` (the caller must get
  * a 401, never a 500, never an Allow). A valid ID token is allowed; every
- * token of the attack catalogue is refused.
+ * token of the attack catalogue is refused, and why is logged, never returned.
  */
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
@@ -20,12 +20,13 @@ import {
   createSigningKey,
   decodeJwt,
   signJwt,
+  tamperPayload,
   type JwtHeader,
   type JwtPayload,
   type SigningKey,
 } from "../../../shared/test-helpers/token-factory.ts";
 import { WorkshopApi, type TestUser } from "../../../shared/test-helpers/workshop-api.ts";
-import { createAuthorizer, MAX_CLOCK_SKEW_SECONDS, type AuthorizerConfig, type TokenAuthorizer } from "../authorizer.ts";
+import { createAuthorizer, MAX_CLOCK_SKEW_SECONDS, tokenFromHeader, type AuthorizerConfig, type TokenAuthorizer } from "../authorizer.ts";
 import { cognitoShapedRefreshToken, withOnePayloadCharacterChanged } from "./forged-tokens.ts";
 
 const stack = inject("authorizerCheckpoint");
@@ -115,6 +116,8 @@ async function expectAllowedEverywhere(header: string): Promise<void> {
   const result = await expectAllowed(handlerOf(underTest), header);
   expect(result.principalId, "principalId must be the token's sub").toBe(idClaims.sub);
   expect(effectOf(result), "the policy's effect").toBe("Allow");
+  // The verified claims reach the policy (step 04's builder, given): the tenant is the token's.
+  expect(result.context, "the policy's context").toMatchObject({ tenantId: user.tenantId, userId: idClaims.sub, email: user.email, role: user.role });
   const response = await api.call("GET", "/purchases", { authorization: header });
   expect(response.status, `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`).toBe(200);
 }
@@ -185,6 +188,42 @@ describe("a valid ID token", () => {
     },
     () => expectAllowedEverywhere(bearer(forged({ iat: now() + Math.floor(MAX_CLOCK_SKEW_SECONDS / 2) }))),
   );
+
+  check(
+    "of a user no operator put in a tenant is authenticated: an explicit Deny (the gateway's 403), not a 401",
+    {
+      hint: "a token without custom:tenantId is genuine: checkExtraClaims lets it through (wire it, not a check of your own), and the policy denies it",
+      todo: "authorizer.ts, TODO 1",
+    },
+    async () => {
+      const header = bearer(forged({ "custom:tenantId": undefined }));
+      const result = await expectAllowed(handlerOf(underTest), header);
+      expect(result.principalId, "principalId must be the token's sub").toBe(idClaims.sub);
+      expect(effectOf(result), "the policy's effect").toBe("Deny");
+      const response = await api.call("GET", "/purchases", { authorization: header });
+      expect(response.status, `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`).toBe(403);
+    },
+  );
+});
+
+describe("the token is taken from the Authorization header", () => {
+  check(
+    "tokenFromHeader strips `Bearer ` in any case and the spaces around, keeps a bare token, and gives \"\" for nothing",
+    { hint: "trim, drop a leading `Bearer` (any case) and the spaces after it; undefined, \"\" and a lone `Bearer` all give \"\"", todo: "authorizer.ts, TODO 2" },
+    () => {
+      const cases: [string | undefined, string][] = [
+        ["abc.def.ghi", "abc.def.ghi"],
+        ["Bearer abc.def.ghi", "abc.def.ghi"],
+        ["bearer abc.def.ghi", "abc.def.ghi"],
+        ["  BEARER   abc.def.ghi  ", "abc.def.ghi"],
+        ["Bearer", ""],
+        ["Bearer   ", ""],
+        ["", ""],
+        [undefined, ""],
+      ];
+      expect(cases.map(([header]) => [header, tokenFromHeader(header)])).toEqual(cases);
+    },
+  );
 });
 
 interface Attack {
@@ -193,27 +232,43 @@ interface Attack {
   header: () => string | undefined;
   todo: string;
   hint: string;
+  /** What the logged reason must name: the verifier's error for this token. */
+  reason: RegExp;
   /** More to assert once the token was refused. */
   then?: () => void;
 }
 
 const VERIFY = "authorizer.ts, TODO 3";
 const verifyHint = "verify() refuses this token; catch every error and throw exactly new Error(\"Unauthorized\")";
+/** Any reason will do: checkTokenTimes (TODO 4) may say it in its own words. */
+const ANY_REASON = /\S/;
+/** An unknown kid: not in the JWKS, or (asked again within seconds) the penalty box's wait. */
+const KID_NOT_IN_JWKS = /kid|JWKS/;
 
 const ATTACKS: Attack[] = [
-  { name: "no Authorization header", header: () => undefined, todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(undefined) must give \"\" (not crash: a crash outside the try is a 500), which verify() refuses" },
-  { name: "an empty Authorization header", header: () => "", todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(\"\") gives \"\", which verify() refuses" },
-  { name: "`Bearer` with nothing after it", header: () => "Bearer", todo: "authorizer.ts, TODO 2", hint: "a lone `Bearer` is an empty token, not the token \"Bearer\"; verify() refuses it" },
-  { name: "not three parts (signature segment dropped)", header: () => bearer(user.idToken.split(".").slice(0, 2).join(".")), todo: VERIFY, hint: verifyHint },
-  { name: "garbage that is not base64url JSON", header: () => bearer(["not", "json", "at all"].map(base64UrlEncode).join(".")), todo: VERIFY, hint: verifyHint },
-  { name: "alg none, no signature", header: () => bearer(signJwt({ algorithm: "none", header: { kid: emulatorKey.kid }, payload: idClaims })), todo: VERIFY, hint: verifyHint },
-  { name: "alg none over a real signature", header: () => bearer(forged({}, { alg: "none" })), todo: VERIFY, hint: verifyHint },
-  { name: "HS256 signed with the JWKS's public key as the HMAC secret", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "HS256", payload: idClaims })), todo: VERIFY, hint: verifyHint },
-  { name: "RS384 header on the RS256 key", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "RS384", payload: idClaims })), todo: VERIFY, hint: verifyHint },
-  { name: "a valid token with one payload character changed", header: () => bearer(withOnePayloadCharacterChanged(user.idToken, user.tenantId)), todo: VERIFY, hint: verifyHint },
-  { name: "signed by another key with the same kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: emulatorKey.kid }), payload: idClaims })), todo: VERIFY, hint: verifyHint },
-  { name: "an unknown kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: "attacker-key-1" }), payload: idClaims })), todo: VERIFY, hint: verifyHint },
-  { name: "no kid", header: () => bearer(forged({}, { kid: undefined })), todo: VERIFY, hint: verifyHint },
+  { name: "no Authorization header", header: () => undefined, todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(undefined) must give \"\" (not crash: a crash outside the try is a 500), which verify() refuses", reason: /Empty JWT/ },
+  { name: "an empty Authorization header", header: () => "", todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(\"\") gives \"\", which verify() refuses", reason: /Empty JWT/ },
+  { name: "`Bearer` with nothing after it", header: () => "Bearer", todo: "authorizer.ts, TODO 2", hint: "a lone `Bearer` is an empty token, not the token \"Bearer\"; verify() refuses it", reason: /Empty JWT/ },
+  { name: "not three parts (signature segment dropped)", header: () => bearer(user.idToken.split(".").slice(0, 2).join(".")), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
+  { name: "an empty signature segment", header: () => bearer(user.idToken.replace(/\.[^.]+$/, ".")), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
+  { name: "garbage that is not base64url JSON", header: () => bearer(["not", "json", "at all"].map(base64UrlEncode).join(".")), todo: VERIFY, hint: verifyHint, reason: /not a valid JSON/ },
+  { name: "alg none, no signature", header: () => bearer(signJwt({ algorithm: "none", header: { kid: emulatorKey.kid }, payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
+  { name: "alg none over a real signature", header: () => bearer(forged({}, { alg: "none" })), todo: VERIFY, hint: verifyHint, reason: /algorithm not allowed: none/ },
+  { name: "HS256 signed with the JWKS's public key (PEM) as the HMAC secret", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "HS256", payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /algorithm not allowed: HS256/ },
+  {
+    name: "HS256 signed with the JWKS's public key (its JWK's JSON) as the HMAC secret",
+    header: () => bearer(signJwt({ key: emulatorKey, algorithm: "HS256", hmacSecret: JSON.stringify(emulatorKey.jwk), payload: idClaims })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /algorithm not allowed: HS256/,
+  },
+  { name: "RS384 header on the RS256 key", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "RS384", payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /algorithm not allowed: RS384/ },
+  { name: "a valid token with one payload character changed", header: () => bearer(withOnePayloadCharacterChanged(user.idToken, user.tenantId)), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
+  { name: "a valid token made admin after signing", header: () => bearer(tamperPayload(user.idToken, { "cognito:groups": ["admin"] })), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
+  { name: "a valid token whose exp was moved later after signing", header: () => bearer(tamperPayload(user.idToken, { exp: now() + 365 * 24 * 3600 })), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
+  { name: "signed by another key with the same kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: emulatorKey.kid }), payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
+  { name: "an unknown kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: "attacker-key-1" }), payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: KID_NOT_IN_JWKS },
+  { name: "no kid", header: () => bearer(forged({}, { kid: undefined })), todo: VERIFY, hint: verifyHint, reason: /valid kid/ },
   {
     name: "the attacker's key embedded as a jwk header",
     header: () => {
@@ -222,6 +277,7 @@ const ATTACKS: Attack[] = [
     },
     todo: VERIFY,
     hint: verifyHint,
+    reason: /Invalid signature/,
   },
   ...(["jku", "x5u"] as const).map(
     (field): Attack => ({
@@ -233,22 +289,32 @@ const ATTACKS: Attack[] = [
       },
       todo: VERIFY,
       hint: verifyHint,
+      reason: KID_NOT_IN_JWKS,
       then: () => expect(attackerJwks.fetchCount(), `keys were fetched from the token's ${field} URL`).toBe(0),
     }),
   ),
-  { name: "expired", header: () => bearer(forged({ exp: now() - 60 })), todo: VERIFY, hint: verifyHint },
-  { name: "nbf in the future", header: () => bearer(forged({ nbf: now() + 3600 })), todo: VERIFY, hint: verifyHint },
+  { name: "expired", header: () => bearer(forged({ exp: now() - 60 })), todo: VERIFY, hint: verifyHint, reason: /expired/ },
+  { name: "nbf in the future", header: () => bearer(forged({ nbf: now() + 3600 })), todo: VERIFY, hint: verifyHint, reason: /can't be used before/ },
   {
     name: "iat in the future",
     header: () => bearer(forged({ iat: now() + 3600 })),
     todo: "authorizer.ts, TODO 4",
     hint: "aws-jwt-verify never checks iat: refuse one more than MAX_CLOCK_SKEW_SECONDS ahead in checkTokenTimes (wired as customJwtCheck)",
+    reason: ANY_REASON,
   },
   {
     name: "no exp",
     header: () => bearer(forged({ exp: undefined })),
     todo: "authorizer.ts, TODO 4",
     hint: "aws-jwt-verify checks exp only when present: refuse a token without one in checkTokenTimes (wired as customJwtCheck)",
+    reason: ANY_REASON,
+  },
+  {
+    name: "no iat",
+    header: () => bearer(forged({ iat: undefined })),
+    todo: "authorizer.ts, TODO 4",
+    hint: "Cognito always sets iat: refuse a token without one in checkTokenTimes (wired as customJwtCheck)",
+    reason: ANY_REASON,
   },
   ...([
     ["empty", ""],
@@ -260,28 +326,45 @@ const ATTACKS: Attack[] = [
       header: () => bearer(forged({ "custom:tenantId": value })),
       todo: "authorizer.ts, TODO 1",
       hint: "aws-jwt-verify does not look at custom claims: wire checkExtraClaims (times and tenant) as customJwtCheck, not checkTokenTimes alone",
+      reason: /not a valid tenant id/,
     }),
   ),
-  {
-    name: "wrong issuer (another user pool)",
-    header: () => bearer(forged({ iss: cognitoIssuer(LOCAL_REGION, `${LOCAL_REGION}_AnotherPool1`) })),
-    todo: "authorizer.ts, TODO 1",
-    hint: "the verifier's userPoolId is config.userPoolId: it fixes the only issuer accepted",
-  },
+  ...([
+    ["another user pool", () => cognitoIssuer(LOCAL_REGION, `${LOCAL_REGION}_AnotherPool1`)],
+    ["this pool's id in another region", () => cognitoIssuer("eu-west-1", stack.outputs.UserPoolId)],
+    ["not Cognito, ending in this pool's id", () => `https://evil.example.com/${stack.outputs.UserPoolId}`],
+  ] as const).map(
+    ([what, issuer]): Attack => ({
+      name: `wrong issuer (${what})`,
+      header: () => bearer(forged({ iss: issuer() })),
+      todo: "authorizer.ts, TODO 1",
+      hint: "the verifier's userPoolId is config.userPoolId: it fixes the only issuer accepted, compared whole",
+      reason: /issuer not configured/,
+    }),
+  ),
   {
     name: "wrong audience (another app client)",
     header: () => bearer(forged({ aud: "another0app0client0id00000" })),
     todo: "authorizer.ts, TODO 1",
     hint: "the verifier's clientId is config.clientId: it fixes the only audience accepted",
+    reason: /audience/,
   },
   {
     name: "an access token where an ID token is required",
     header: () => bearer(user.accessToken),
     todo: "authorizer.ts, TODO 1",
     hint: "tokenUse \"id\": the policy needs the ID token's claims (tenant, email); an access token has neither",
+    reason: /Token use not allowed: access/,
   },
-  { name: "a refresh token (the emulator's: signed, no kid, no token_use)", header: () => bearer(user.refreshToken), todo: VERIFY, hint: verifyHint },
-  { name: "a refresh token as Cognito issues it (encrypted JWE, five parts)", header: () => bearer(cognitoShapedRefreshToken()), todo: VERIFY, hint: verifyHint },
+  {
+    name: "an ID token whose token_use says access",
+    header: () => bearer(forged({ token_use: "access" })),
+    todo: "authorizer.ts, TODO 1",
+    hint: "tokenUse \"id\": the verifier reads the kind of token from token_use, whatever else the token carries",
+    reason: /Token use not allowed: access/,
+  },
+  { name: "a refresh token (the emulator's: signed, no kid, no token_use)", header: () => bearer(user.refreshToken), todo: VERIFY, hint: verifyHint, reason: /valid kid/ },
+  { name: "a refresh token as Cognito issues it (encrypted JWE, five parts)", header: () => bearer(cognitoShapedRefreshToken()), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
 ];
 
 describe("refused with exactly Unauthorized: 401, never a 500 or an Allow", () => {
@@ -291,6 +374,27 @@ describe("refused with exactly Unauthorized: 401, never a 500 or an Allow", () =
       attack.then?.();
     });
   }
+});
+
+describe("why a token was refused is logged, never returned", () => {
+  check(
+    "each token of the catalogue logs one `name: message` reason, the verifier's own (\"Token expired at …\" for the expired one)",
+    {
+      hint: "in verifyIdToken's catch, call logRejection(`${error.name}: ${error.message}`) once, then throw new Error(\"Unauthorized\")",
+      todo: "authorizer.ts, TODO 3",
+    },
+    async () => {
+      const wrong: string[] = [];
+      for (const attack of ATTACKS) {
+        const outcome = await callHandler(handlerOf(underTest), attack.header());
+        if ("returned" in outcome) wrong.push(`${attack.name}: not refused (see its own check)`);
+        else if (outcome.logged.length !== 1 || !/^\w+: /.test(outcome.logged[0]!) || !attack.reason.test(outcome.logged[0]!)) {
+          wrong.push(`${attack.name}: logged ${JSON.stringify(outcome.logged)}, expected one reason matching ${attack.reason}`);
+        }
+      }
+      expect(wrong, `${wrong.length} of ${ATTACKS.length} refusals logged the wrong thing:\n${wrong.join("\n")}`).toEqual([]);
+    },
+  );
 });
 
 describe("the verifier is built once per cold start", () => {
@@ -318,7 +422,8 @@ describe("the verifier is built once per cold start", () => {
     { hint: "after creating the verifier in createAuthorizer, `await verifier.hydrate()` so no request waits for the keys", todo: "authorizer.ts, TODO 1" },
     () =>
       withCountingJwks(async (_authorize, jwks) => {
-        expect(jwks.fetchCount(), "JWKS downloads made by createAuthorizer, before any request").toBeGreaterThanOrEqual(1);
+        // One: the verifier hydrates both of the pool's issuer URLs, and jwksSource (given) shares the download.
+        expect(jwks.fetchCount(), "JWKS downloads made by createAuthorizer, before any request").toBe(1);
       }),
   );
 
@@ -339,5 +444,44 @@ describe("the verifier is built once per cold start", () => {
         }
         expect(jwks.fetchCount(), `JWKS downloads after 20 requests (after the first: ${afterFirst})`).toBe(afterFirst);
       }),
+  );
+
+  check(
+    "a key published after cold start (rotation) is downloaded on the first token that needs it, then kept",
+    {
+      hint: "pass jwksSource(config) to CognitoJwtVerifier.create: its cache downloads the JWKS again for a kid it does not know yet",
+      todo: "authorizer.ts, TODO 1",
+    },
+    async () => {
+      const key = createSigningKey({ kid: "rotated-in-key" });
+      const jwks = await startJwksServer([]);
+      const log: string[] = [];
+      try {
+        const authorize = handlerOf(await build({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwksUrl: jwks.url, logRejection: (reason) => log.push(reason) }));
+        const atColdStart = jwks.fetchCount();
+        jwks.setKeys([key.jwk]);
+        expect((await expectAllowed(authorize, bearer(tokenFor(key, "user-rotated")), log)).principalId).toBe("user-rotated");
+        await expectAllowed(authorize, bearer(tokenFor(key, "user-rotated")), log);
+        expect(jwks.fetchCount() - atColdStart, "JWKS downloads for two requests signed by the new key").toBe(1);
+      } finally {
+        await jwks.close();
+      }
+    },
+  );
+
+  check(
+    "a JWKS that cannot be downloaded at cold start is logged, and the authorizer still starts",
+    {
+      hint: "`await verifier.hydrate().catch((error) => logRejection(...))`: a failed download must not fail the cold start, verify() retries it",
+      todo: "authorizer.ts, TODO 1",
+    },
+    async () => {
+      const jwks = await startJwksServer([]);
+      await jwks.close(); // Nothing listens at its URL any more.
+      const log: string[] = [];
+      const built = await build({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwksUrl: jwks.url, logRejection: (reason) => log.push(reason) });
+      handlerOf(built);
+      expect(log, "createAuthorizer should log why the JWKS did not load").toHaveLength(1);
+    },
   );
 });
