@@ -94,7 +94,7 @@ function readmeProblems(root: string, steps: readonly StepEntry[]): string[] {
 
 /**
  * What a step's checks point at (`file.ts, TODO n`, or `TODO n` when the step
- * has one file with TODOs; `file.ts` alone for a check of given code): each
+ * has one file with TODOs; `file.ts` alone for given code or a whole file): each
  * pointer names a TODO its file has, and each TODO has a check that points at it.
  */
 export function pointerProblems(step: StepEntry, checks: readonly { name: string; todo?: string }[]): string[] {
@@ -102,8 +102,8 @@ export function pointerProblems(step: StepEntry, checks: readonly { name: string
   const files = Object.keys(step.todos);
   const pointedAt = new Set<string>();
   for (const check of checks) {
-    // A check of given code names the file alone: there is no TODO to point at.
-    if (/^\S+\.ts(?:, given)?$/.test(check.todo ?? "") && !step.todos[check.todo!.split(",")[0]!]) continue;
+    // A check of given code, or of a whole file, names the file alone.
+    if (/^\S+\.ts$/.test(check.todo ?? "")) continue;
     const match = /^(?:(\S+\.ts), )?TODO (\d+)$/.exec(check.todo ?? "");
     if (!match) {
       problems.push(`steps/${step.slug}: check "${check.name}" names no TODO ("file.ts, TODO n").`);
