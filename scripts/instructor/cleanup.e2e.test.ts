@@ -36,8 +36,14 @@ beforeAll(async () => {
   outputsFile = join(dir, "outputs.local.json");
   await writeFile(outputsFile, JSON.stringify({ [STACK_NAME]: stack.outputs }, null, 2));
   const { outputs } = stack;
-  cognito = new CognitoIdentityProviderClient({ region: outputs.Region, endpoint: outputs.CognitoEndpoint, credentials: LOCAL_CREDENTIALS });
-  db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: outputs.Region, endpoint: outputs.DynamoDbEndpoint, credentials: LOCAL_CREDENTIALS }));
+  cognito = new CognitoIdentityProviderClient({
+    region: outputs.Region,
+    endpoint: outputs.CognitoEndpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: outputs.Region, endpoint: outputs.DynamoDbEndpoint, credentials: LOCAL_CREDENTIALS }),
+  );
   auth = new AuthClient({
     region: outputs.Region,
     userPoolId: outputs.UserPoolId,
@@ -77,7 +83,11 @@ async function buy(email: string, item: string) {
 
 async function purchasesOf(tenantId: string) {
   const { Items = [] } = await db.send(
-    new QueryCommand({ TableName: stack.outputs.TableName, KeyConditionExpression: "tenantId = :t", ExpressionAttributeValues: { ":t": tenantId } }),
+    new QueryCommand({
+      TableName: stack.outputs.TableName,
+      KeyConditionExpression: "tenantId = :t",
+      ExpressionAttributeValues: { ":t": tenantId },
+    }),
   );
   return Items;
 }

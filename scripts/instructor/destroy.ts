@@ -1,7 +1,6 @@
 /**
- * `npm run destroy [-- --yes] [--profile NAME]`: deletes the workshop's stack
- * (user pool, table, API, functions, log groups) and `.workshop/outputs.aws.json`.
- * Says what it is about to delete, and asks.
+ * `npm run destroy [-- --yes] [--profile NAME] [--outputs FILE]`: deletes the workshop's stack (user pool,
+ * table, API, functions, log groups) and `.workshop/outputs.aws.json`, after saying where, and asking.
  */
 import { runMain } from "../lib/cli-args.ts";
 import { runStackCommand } from "./lib/stack-commands.ts";
