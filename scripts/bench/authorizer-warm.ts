@@ -41,7 +41,11 @@ export async function benchAuthorizerWarm(options: AuthorizerWarmOptions): Promi
     const tokens = await preSignTokens(key, warmup + rounds * perRound, progress);
 
     // The library alone, configured as the handler's verifier but without its iat/exp check: where the time goes.
-    const library = CognitoJwtVerifier.create({ userPoolId: BENCH_USER_POOL_ID, clientId: BENCH_CLIENT_ID, tokenUse: "id" });
+    const library = CognitoJwtVerifier.create({
+      userPoolId: BENCH_USER_POOL_ID,
+      clientId: BENCH_CLIENT_ID,
+      tokenUse: "id",
+    });
     library.cacheJwks({ keys: [{ ...key.jwk }] });
 
     // Baseline, library, handler: each returns the batch's milliseconds.
@@ -85,7 +89,7 @@ export async function benchAuthorizerWarm(options: AuthorizerWarmOptions): Promi
       met,
       note:
         "Each token is new to the handler (pre-signed with a test key; JWKS loaded at start, as in a Lambda). " +
-        "The baseline splits the same token and runs crypto.verify(\"RSA-SHA256\") with a pre-built KeyObject. " +
+        'The baseline splits the same token and runs crypto.verify("RSA-SHA256") with a pre-built KeyObject. ' +
         `aws-jwt-verify's verify() alone, same tokens: ${formatValue(libraryMs, "ms")} (${formatRatio(libraryRatio)}); ` +
         "the handler adds the Bearer parsing, the iat/exp check and the policy. " +
         (met
@@ -130,7 +134,11 @@ async function authorizerBatch(authorize: TokenAuthorizer, tokens: readonly stri
   let allowed = 0;
   const started = nowMs();
   for (const token of tokens) {
-    const result = await authorize({ type: "TOKEN", authorizationToken: `Bearer ${token}`, methodArn: BENCH_METHOD_ARN });
+    const result = await authorize({
+      type: "TOKEN",
+      authorizationToken: `Bearer ${token}`,
+      methodArn: BENCH_METHOD_ARN,
+    });
     if (result.policyDocument.Statement[0]?.Effect === "Allow") allowed++;
   }
   const elapsed = nowMs() - started;
@@ -139,7 +147,10 @@ async function authorizerBatch(authorize: TokenAuthorizer, tokens: readonly stri
 }
 
 /** Milliseconds for aws-jwt-verify's verify() alone on each token. */
-async function libraryBatch(verifier: { verify(token: string): Promise<unknown> }, tokens: readonly string[]): Promise<number> {
+async function libraryBatch(
+  verifier: { verify(token: string): Promise<unknown> },
+  tokens: readonly string[],
+): Promise<number> {
   const started = nowMs();
   for (const token of tokens) await verifier.verify(token);
   return nowMs() - started;

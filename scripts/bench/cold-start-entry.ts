@@ -35,6 +35,10 @@ const handler = await createAuthorizer({
   jwksUrl: "inline:jwks",
   logRejection: (reason) => console.error(`rejected: ${reason}`),
 });
-const result = await handler({ type: "TOKEN", authorizationToken: `Bearer ${env("BENCH_TOKEN")}`, methodArn: env("BENCH_METHOD_ARN") });
+const result = await handler({
+  type: "TOKEN",
+  authorizationToken: `Bearer ${env("BENCH_TOKEN")}`,
+  methodArn: env("BENCH_METHOD_ARN"),
+});
 if (process.env.BENCH_PRINT === "1") console.log(JSON.stringify(result));
 if (result.policyDocument.Statement[0]?.Effect !== "Allow") process.exitCode = 1;

@@ -76,7 +76,9 @@ function awsSdkIn(metafile: Metafile, code: string): string[] {
   const sdk = /(^|\/)(@aws-sdk|@smithy)\/|(^|\/)aws-sdk(\/|$)/;
   const found = [
     ...Object.keys(metafile.inputs).filter((path) => sdk.test(path)),
-    ...Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => i.path)).filter((path) => sdk.test(path)),
+    ...Object.values(metafile.outputs)
+      .flatMap((output) => output.imports.map((i) => i.path))
+      .filter((path) => sdk.test(path)),
   ];
   if (found.length === 0 && AWS_SDK_IN_CODE.test(code)) found.push(`code mentions ${AWS_SDK_IN_CODE.exec(code)?.[0]}`);
   return found;
@@ -84,7 +86,9 @@ function awsSdkIn(metafile: Metafile, code: string): string[] {
 
 export async function benchColdStart(options: ColdStartOptions): Promise<BenchRow[]> {
   const { pairs, warmupPairs, progress } = options;
-  progress.step(`Authorizer cold start: bundling, then ${pairs} alternating pairs of spawns (node bundle.mjs vs node -e '')`);
+  progress.step(
+    `Authorizer cold start: bundling, then ${pairs} alternating pairs of spawns (node bundle.mjs vs node -e '')`,
+  );
   const dir = await mkdtemp(join(tmpdir(), "workshop-bench-"));
   try {
     const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -173,7 +177,11 @@ export async function benchColdStart(options: ColdStartOptions): Promise<BenchRo
           medianPairedDifferenceMs: pairedDifference,
           ...(cpuDifference === undefined
             ? {}
-            : { meanCpuMsBaseline: cpu.baseline / pairs, meanCpuMsSubject: cpu.subject / pairs, meanCpuDifferenceMs: cpuDifference }),
+            : {
+                meanCpuMsBaseline: cpu.baseline / pairs,
+                meanCpuMsSubject: cpu.subject / pairs,
+                meanCpuDifferenceMs: cpuDifference,
+              }),
         },
       },
       {
@@ -190,7 +198,11 @@ export async function benchColdStart(options: ColdStartOptions): Promise<BenchRo
             ? "No @aws-sdk or @smithy module in the bundle's inputs, imports or code. "
             : `AWS SDK code found: ${lambdaFacts.awsSdk.slice(0, 5).join(", ")}. `) +
           "The baseline is CognitoJwtVerifier bundled alone, the same way: the ratio is what the workshop's own code adds.",
-        details: { lambdaBundleBytes: lambdaFacts.bytes, libraryBundleBytes: libraryFacts.bytes, awsSdkModules: lambdaFacts.awsSdk.length },
+        details: {
+          lambdaBundleBytes: lambdaFacts.bytes,
+          libraryBundleBytes: libraryFacts.bytes,
+          awsSdkModules: lambdaFacts.awsSdk.length,
+        },
       },
     ];
   } finally {
@@ -208,7 +220,8 @@ function spawnTimed(args: string[], env: NodeJS.ProcessEnv, onCpu: (ms: number) 
   const run = spawnSync(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
   const elapsed = nowMs() - started;
   const cpuAfter = childCpuMs();
-  if (run.status !== 0) throw new Error(`node ${args.join(" ")} failed (${run.status ?? run.signal}): ${run.stderr?.toString() ?? ""}`);
+  if (run.status !== 0)
+    throw new Error(`node ${args.join(" ")} failed (${run.status ?? run.signal}): ${run.stderr?.toString() ?? ""}`);
   if (cpuBefore !== undefined && cpuAfter !== undefined) onCpu(cpuAfter - cpuBefore);
   return elapsed;
 }

@@ -12,7 +12,11 @@
  */
 import { Agent, request } from "node:http";
 import { ROUTES, STAGE_NAME } from "../../shared/api/purchases-api.ts";
-import { startLocalApiGateway, type LocalApiGateway, type LocalApiGatewayStats } from "../../shared/local-stack/api-gateway/index.ts";
+import {
+  startLocalApiGateway,
+  type LocalApiGateway,
+  type LocalApiGatewayStats,
+} from "../../shared/local-stack/api-gateway/index.ts";
 import { startLocalStack, type LocalStack } from "../../shared/local-stack/local-stack.ts";
 import { startJwksServer } from "../../shared/test-helpers/jwks-server.ts";
 import { createSigningKey } from "../../shared/test-helpers/token-factory.ts";
@@ -64,15 +68,20 @@ interface Comparison {
 /** Row 5: the local stack, cache on vs off, `GET /purchases`. */
 export async function benchGatewayThroughput(options: ThroughputOptions): Promise<BenchRow> {
   const { requests, rounds, concurrency, progress } = options;
-  progress.step(`Local gateway, GET /purchases: two local stacks (authorizer cache ${CACHE_ON_TTL_SECONDS} s and off), ${rounds} rounds of ${requests} requests, concurrency ${concurrency}`);
+  progress.step(
+    `Local gateway, GET /purchases: two local stacks (authorizer cache ${CACHE_ON_TTL_SECONDS} s and off), ${rounds} rounds of ${requests} requests, concurrency ${concurrency}`,
+  );
   const started: LocalStack[] = [];
   const apis: WorkshopApi[] = [];
   try {
     // Both at once (each starts a Cognito emulator); whichever started is stopped below, even if the other failed.
-    const [on, off] = await startedAll([
-      startLocalStack({ authorizerCacheTtlSeconds: CACHE_ON_TTL_SECONDS, throttle: UNTHROTTLED }),
-      startLocalStack({ authorizerCacheTtlSeconds: 0, throttle: UNTHROTTLED }),
-    ], started);
+    const [on, off] = await startedAll(
+      [
+        startLocalStack({ authorizerCacheTtlSeconds: CACHE_ON_TTL_SECONDS, throttle: UNTHROTTLED }),
+        startLocalStack({ authorizerCacheTtlSeconds: 0, throttle: UNTHROTTLED }),
+      ],
+      started,
+    );
     const targets = await Promise.all(
       [on, off].map(async (stack): Promise<Target> => {
         const api = new WorkshopApi(stack.outputs);
@@ -80,7 +89,10 @@ export async function benchGatewayThroughput(options: ThroughputOptions): Promis
         const user = await api.user(WorkshopApi.newTenantId("bench"), "member");
         // A few purchases, so the list is not empty.
         for (let i = 0; i < 5; i++) {
-          const created = await api.call("POST", "/purchases", { token: user.idToken, body: aPurchase({ item: `Bench purchase ${i + 1}` }) });
+          const created = await api.call("POST", "/purchases", {
+            token: user.idToken,
+            body: aPurchase({ item: `Bench purchase ${i + 1}` }),
+          });
           if (created.status !== 201) throw new Error(`POST /purchases answered ${created.status}: ${created.text}`);
         }
         return { url: `${api.apiUrl}/purchases`, token: user.idToken, stats: stack.gatewayStats };
@@ -116,12 +128,18 @@ export async function benchGatewayThroughput(options: ThroughputOptions): Promis
 /** Row 6: the same gateway and authorizer before a function that does nothing: the cache's effect alone. */
 export async function benchGatewayAuthorizerOnly(options: ThroughputOptions): Promise<BenchRow> {
   const { requests, rounds, concurrency, progress } = options;
-  progress.step(`Local gateway, authorizer only: a function that does nothing, cache on vs off, ${rounds} rounds of ${requests} requests`);
+  progress.step(
+    `Local gateway, authorizer only: a function that does nothing, cache on vs off, ${rounds} rounds of ${requests} requests`,
+  );
   const key = createSigningKey({ kid: "bench-gateway-kid" });
   const jwks = await startJwksServer([key.jwk]);
   const gateways: LocalApiGateway[] = [];
   try {
-    const authorizer = await createAuthorizer({ userPoolId: BENCH_USER_POOL_ID, clientId: BENCH_CLIENT_ID, jwksUrl: jwks.url });
+    const authorizer = await createAuthorizer({
+      userPoolId: BENCH_USER_POOL_ID,
+      clientId: BENCH_CLIENT_ID,
+      jwksUrl: jwks.url,
+    });
     const nothing = async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: "{}" });
     const start = (authorizerCacheTtlSeconds: number) =>
       startLocalApiGateway({
@@ -188,7 +206,10 @@ async function startedAll<T>(starting: [Promise<T>, Promise<T>], started: T[]): 
 
 async function compare(on: Target, off: Target, options: ThroughputOptions): Promise<Comparison> {
   const { requests, rounds, concurrency, progress } = options;
-  const agents = { on: new Agent({ keepAlive: true, maxSockets: concurrency }), off: new Agent({ keepAlive: true, maxSockets: concurrency }) };
+  const agents = {
+    on: new Agent({ keepAlive: true, maxSockets: concurrency }),
+    off: new Agent({ keepAlive: true, maxSockets: concurrency }),
+  };
   try {
     const run = (target: Target, agent: Agent, count: number) => load(target, agent, count, concurrency);
     // Warm-up: connections open, JIT warm, the cache-on gateway holding the token's policy.
@@ -212,7 +233,9 @@ async function compare(on: Target, off: Target, options: ThroughputOptions): Pro
       onRps.push(rpsOn);
       offRps.push(rpsOff);
       ratios.push(rpsOn / rpsOff);
-      progress.update(`round ${round + 1} / ${rounds}: ${Math.round(rpsOn)} req/s cache on, ${Math.round(rpsOff)} req/s cache off`);
+      progress.update(
+        `round ${round + 1} / ${rounds}: ${Math.round(rpsOn)} req/s cache on, ${Math.round(rpsOff)} req/s cache off`,
+      );
     }
     progress.done();
     const medianOn = median(onRps);
@@ -252,11 +275,15 @@ async function load(target: Target, agent: Agent, count: number, concurrency: nu
 
 function get(target: Target, agent: Agent): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(target.url, { agent, headers: { Authorization: `Bearer ${target.token}` }, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
+    const req = request(
+      target.url,
+      { agent, headers: { Authorization: `Bearer ${target.token}` }, timeout: REQUEST_TIMEOUT_MS },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no answer from ${target.url} within ${REQUEST_TIMEOUT_MS} ms`)));
     req.on("error", reject);
     req.end();

@@ -18,7 +18,11 @@ import { BENCH_PARTS, parseParts, runBench } from "./run.ts";
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { quick: { type: "boolean", default: false }, only: { type: "string" }, help: { type: "boolean", default: false } },
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
     strict: true,
   });
   if (values.help) {
@@ -31,7 +35,11 @@ async function main(): Promise<number> {
   const file = join(PROJECT_ROOT, ".workshop", quick ? "bench.quick.json" : only ? "bench.partial.json" : "bench.json");
 
   console.log(style.bold(`Workshop bench${quick ? " (--quick: a smoke run, the figures mean nothing)" : ""}`));
-  console.log(style.dim("Every figure is a ratio against a baseline measured in this run, the two alternating; absolute times are shown too."));
+  console.log(
+    style.dim(
+      "Every figure is a ratio against a baseline measured in this run, the two alternating; absolute times are shown too.",
+    ),
+  );
   const result = await runBench({ quick, only, progress: consoleProgress() });
 
   console.log("");

@@ -12,7 +12,10 @@ import { monotonicFactory } from "ulid";
 import { startDynamoDbEmulator } from "../../shared/local-stack/dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
 import { authorizerContext, proxyEvent } from "../../shared/test-helpers/proxy-events.ts";
-import { createPurchasesHandler, type ProxyHandler } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
+import {
+  createPurchasesHandler,
+  type ProxyHandler,
+} from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { Purchase } from "../../solutions/05-tenant-scoped-lambda/purchase.ts";
 import type { Progress } from "./progress.ts";
 import type { BenchRow } from "./report.ts";
@@ -42,7 +45,12 @@ export async function benchListLatency(options: ListLatencyOptions): Promise<Ben
     `GET /purchases: seeding a table of ${otherItems.toLocaleString("en-US")} other tenants' items and one of ${SMALL_TABLE_OTHERS}, then ${calls} calls each`,
   );
   const dynamodb = await startDynamoDbEmulator();
-  const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS, maxAttempts: 10 });
+  const client = new DynamoDBClient({
+    endpoint: dynamodb.endpoint,
+    region: "us-east-1",
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 10,
+  });
   const db = DynamoDBDocumentClient.from(client);
   try {
     const large = "bench-purchases-large";
@@ -50,10 +58,19 @@ export async function benchListLatency(options: ListLatencyOptions): Promise<Ben
     await Promise.all([createPurchasesTable(client, large), createPurchasesTable(client, small)]);
 
     const items = purchaseFactory();
-    await seed(db, small, [...items(MEASURED_TENANT, TENANT_ITEMS), ...otherTenants(items, SMALL_TABLE_OTHERS, 10)], () => {});
+    await seed(
+      db,
+      small,
+      [...items(MEASURED_TENANT, TENANT_ITEMS), ...otherTenants(items, SMALL_TABLE_OTHERS, 10)],
+      () => {},
+    );
     const total = otherItems + TENANT_ITEMS;
-    await seed(db, large, [...items(MEASURED_TENANT, TENANT_ITEMS), ...otherTenants(items, otherItems, ITEMS_PER_OTHER_TENANT)], (written) =>
-      progress.update(`seeding ${written.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} items`),
+    await seed(
+      db,
+      large,
+      [...items(MEASURED_TENANT, TENANT_ITEMS), ...otherTenants(items, otherItems, ITEMS_PER_OTHER_TENANT)],
+      (written) =>
+        progress.update(`seeding ${written.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} items`),
     );
     progress.done();
 
@@ -85,7 +102,11 @@ export async function benchListLatency(options: ListLatencyOptions): Promise<Ben
     return {
       id: "list-latency",
       figure: `GET /purchases p50, tenant with ${TENANT_ITEMS} items`,
-      baseline: { label: `${(TENANT_ITEMS + SMALL_TABLE_OTHERS).toLocaleString("en-US")}-item table`, value: p50Small, unit: "ms" },
+      baseline: {
+        label: `${(TENANT_ITEMS + SMALL_TABLE_OTHERS).toLocaleString("en-US")}-item table`,
+        value: p50Small,
+        unit: "ms",
+      },
       subject: { label: `${total.toLocaleString("en-US")}-item table`, value: p50Large, unit: "ms" },
       ratio,
       target: "≤ 1.5× (Query, not Scan)",
@@ -109,7 +130,6 @@ export async function benchListLatency(options: ListLatencyOptions): Promise<Ben
     await dynamodb.stop();
   }
 }
-
 
 /** Purchases as the handler writes them: ULID ids, a creator, a time. */
 function purchaseFactory() {
@@ -141,14 +161,21 @@ function otherTenants(items: ReturnType<typeof purchaseFactory>, count: number, 
 }
 
 /** BatchWriteItem, 25 items a call, a few calls in flight; unprocessed items are sent again. */
-async function seed(db: DynamoDBDocumentClient, tableName: string, items: Purchase[], onProgress: (written: number) => void): Promise<void> {
+async function seed(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  items: Purchase[],
+  onProgress: (written: number) => void,
+): Promise<void> {
   let next = 0;
   let written = 0;
   const writer = async () => {
     while (next < items.length) {
       const batch = items.slice(next, next + BATCH_SIZE);
       next += BATCH_SIZE;
-      let requests: { PutRequest: { Item: Record<string, unknown> } }[] = batch.map((item) => ({ PutRequest: { Item: { ...item } } }));
+      let requests: { PutRequest: { Item: Record<string, unknown> } }[] = batch.map((item) => ({
+        PutRequest: { Item: { ...item } },
+      }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 10) throw new Error(`seeding ${tableName}: items still unprocessed after ${attempt} attempts`);
         const { UnprocessedItems } = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));

@@ -77,7 +77,10 @@ export function describeMachine(): Machine {
 }
 
 export function machineLine(machine: Machine): string {
-  const load = machine.loadAverageAtEnd === undefined ? `${machine.loadAverageAtStart}` : `${machine.loadAverageAtStart} -> ${machine.loadAverageAtEnd}`;
+  const load =
+    machine.loadAverageAtEnd === undefined
+      ? `${machine.loadAverageAtStart}`
+      : `${machine.loadAverageAtStart} -> ${machine.loadAverageAtEnd}`;
   return `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node} ${machine.platform}/${machine.arch}, load average ${load}`;
 }
 
@@ -119,8 +122,11 @@ export function renderTable(rows: readonly BenchRow[]): string {
     row.target,
     metCell(row.met),
   ]);
-  const widths = header.map((cell, column) => Math.max(cell.length, ...body.map((line) => (line[column] ?? "").length)));
-  const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
+  const widths = header.map((cell, column) =>
+    Math.max(cell.length, ...body.map((line) => (line[column] ?? "").length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
   const rule = `| ${widths.map((width) => "-".repeat(width)).join(" | ")} |`;
   return [line(header), rule, ...body.map(line)].join("\n");
 }

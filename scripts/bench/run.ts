@@ -92,6 +92,7 @@ export function parseParts(value: string | undefined): BenchPart[] | undefined {
   if (value === undefined || value === "") return undefined;
   const names = value.split(",").map((name) => name.trim());
   const unknown = names.filter((name) => !(BENCH_PARTS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`--only takes ${BENCH_PARTS.join(", ")} (comma-separated), not ${unknown.join(", ")}.`);
+  if (unknown.length > 0)
+    throw new Error(`--only takes ${BENCH_PARTS.join(", ")} (comma-separated), not ${unknown.join(", ")}.`);
   return names as BenchPart[];
 }
