@@ -6,6 +6,15 @@ import type { Target } from "../../shared/local-stack/outputs-file.ts";
 // README says so once, and the scripts' output stays readable.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
+export const isTarget = (value: unknown): value is Target => value === "local" || value === "aws";
+export const targetProblem = (value: unknown) => `--target must be "local" or "aws", not "${String(value)}"`;
+
+/** A `--target` value, or the one sentence that says what it must be. */
+export function targetOf(value: unknown): Target {
+  if (isTarget(value)) return value;
+  throw new Error(`${targetProblem(value)}.`);
+}
+
 /** `--target local|aws`, plus any boolean flags named in `flags`. */
 export function parseTarget<Flag extends string = never>(
   argv = process.argv.slice(2),
@@ -19,9 +28,7 @@ export function parseTarget<Flag extends string = never>(
     },
     strict: true,
   });
-  const target = values.target as string;
-  if (target !== "local" && target !== "aws") throw new Error(`--target must be "local" or "aws", not "${target}".`);
-  return { ...(values as Record<Flag, boolean>), target: target as Target };
+  return { ...(values as Record<Flag, boolean>), target: targetOf(values.target) };
 }
 
 /** Runs a script's main: an expected failure prints one sentence and exits 1, never a stack trace. */

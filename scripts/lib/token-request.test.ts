@@ -34,7 +34,7 @@ describe("parseTokenArgs", () => {
   it("anything else is one sentence", () => {
     expect(() => parseTokenArgs(["a@b.example"], {})).toThrow(/^Usage: npm run token -- EMAIL TENANT/);
     expect(() => parseTokenArgs(["a@b.example", "acme", "owner"], {})).toThrow("The role must be one of viewer, member, admin.");
-    expect(() => parseTokenArgs(["a@b.example", "acme", "--target", "prod"], {})).toThrow('--target must be "local" or "aws".');
+    expect(() => parseTokenArgs(["a@b.example", "acme", "--target", "prod"], {})).toThrow('--target must be "local" or "aws", not "prod".');
   });
 });
 

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { ROLES, type Role } from "../../shared/api/purchases-api.ts";
 import type { Target } from "../../shared/local-stack/outputs-file.ts";
+import { targetOf } from "./cli-args.ts";
 import { roleFromGroups } from "../../solutions/04-policy-and-context/tenant-policy.ts";
 
 export const TOKEN_USAGE = "Usage: npm run token -- EMAIL TENANT [viewer|member|admin] [--target aws --password PASSWORD]";
@@ -32,14 +33,14 @@ export function parseTokenArgs(argv: string[], env: Record<string, string | unde
   const [email, tenantId, role] = positionals;
   if (!email || !tenantId) throw new Error(TOKEN_USAGE);
   if (role !== undefined && !ROLES.includes(role as Role)) throw new Error(`The role must be one of ${ROLES.join(", ")}.`);
-  if (values.target !== "local" && values.target !== "aws") throw new Error('--target must be "local" or "aws".');
-  const password = values.password ?? env.WORKSHOP_PASSWORD ?? (values.target === "local" ? LOCAL_TOKEN_PASSWORD : undefined);
+  const target = targetOf(values.target);
+  const password = values.password ?? env.WORKSHOP_PASSWORD ?? (target === "local" ? LOCAL_TOKEN_PASSWORD : undefined);
   if (!password) {
     throw new Error(
       "--target aws needs the user's password: pass --password '…' or set WORKSHOP_PASSWORD (no default, so that nobody can sign in as the users this creates).",
     );
   }
-  return { email, tenantId, role: (role ?? "member") as Role, roleGiven: role !== undefined, target: values.target, password };
+  return { email, tenantId, role: (role ?? "member") as Role, roleGiven: role !== undefined, target, password };
 }
 
 /**

@@ -48,6 +48,13 @@ export const AUTHORIZER = {
   resultsCacheTtlSeconds: 300,
 } as const;
 
+/**
+ * Where the workshop's web app runs on a learner's machine (the Vite dev
+ * server): the one origin the local stack allows, and the deployed stack's
+ * default until an instructor sets `corsAllowOrigins`.
+ */
+export const LOCAL_WEB_APP_ORIGIN = "http://localhost:5173";
+
 /** CORS for a browser client: the headers a SPA sends with its calls. */
 export const CORS = {
   allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],

@@ -7,7 +7,7 @@
 import { Agent } from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { AUTHORIZER, CORS, ROUTES, STAGE_NAME } from "../api/purchases-api.ts";
+import { AUTHORIZER, CORS, LOCAL_WEB_APP_ORIGIN, ROUTES, STAGE_NAME } from "../api/purchases-api.ts";
 import { createAuthorizer, type AuthorizerConfig } from "../../solutions/03-authorizer/authorizer.ts";
 import { createPurchasesHandler, type PurchasesHandlerConfig } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
@@ -20,7 +20,6 @@ import type { StackOutputs } from "./outputs-file.ts";
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT_ID = "000000000000";
-export const LOCAL_CORS_ORIGIN = "http://localhost:5173";
 
 export interface LocalStackOptions {
   /** API Gateway's authorizer cache TTL; 0 disables it. Default: the deployed API's. */
@@ -87,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const purchases = (options.createPurchasesHandler ?? createPurchasesHandler)({
       db: DynamoDBDocumentClient.from(dynamoClient),
       tableName,
-      corsAllowOrigin: LOCAL_CORS_ORIGIN,
+      corsAllowOrigin: LOCAL_WEB_APP_ORIGIN,
       logError: (message, error) => log(`purchases: ${message}: ${String(error)}`),
     });
 
@@ -100,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiId: "local",
       stage: STAGE_NAME,
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER.resultsCacheTtlSeconds,
-      cors: { allowOrigins: [LOCAL_CORS_ORIGIN], ...CORS },
+      cors: { allowOrigins: [LOCAL_WEB_APP_ORIGIN], ...CORS },
       throttle: options.throttle,
       port: options.apiPort,
       methodsWithoutAuthorizer: options.methodsWithoutAuthorizer,

@@ -7,15 +7,15 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** The CDK stack's construct id and CloudFormation name. */
 export const STACK_NAME = "AuthWorkshop";
 export type Target = "local" | "aws";
 
-export interface StackOutputs {
-  ApiUrl: string;
-  UserPoolId: string;
-  UserPoolClientId: string;
-  Region: string;
-  TableName: string;
+/** The stack's CloudFormation outputs; `cdk deploy --outputs-file` writes these keys, the local stack too. */
+export const OUTPUT_KEYS = ["ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TableName"] as const;
+export type DeployedOutputs = Record<(typeof OUTPUT_KEYS)[number], string>;
+
+export interface StackOutputs extends DeployedOutputs {
   /** Local stack only: the emulators' endpoints. */
   CognitoEndpoint?: string;
   DynamoDbEndpoint?: string;

@@ -5,7 +5,8 @@
  */
 import { App, Aspects } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { AuthWorkshopStack, STACK_NAME } from "./workshop-stack.ts";
+import { STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
+import { AuthWorkshopStack } from "./workshop-stack.ts";
 
 const app = new App();
 

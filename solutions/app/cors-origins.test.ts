@@ -1,11 +1,12 @@
 /** The CORS origins an instructor sets in CDK context, parsed without synthesizing the stack. */
 import { describe, expect, it } from "vitest";
+import { LOCAL_WEB_APP_ORIGIN } from "../../shared/api/purchases-api.ts";
 import { corsOriginsFromContext, responseOriginOf } from "./cors-origins.ts";
 
 describe("corsOriginsFromContext", () => {
   it("defaults to the Vite dev server", () => {
-    expect(corsOriginsFromContext(undefined)).toEqual(["http://localhost:5173"]);
-    expect(corsOriginsFromContext("")).toEqual(["http://localhost:5173"]);
+    expect(corsOriginsFromContext(undefined)).toEqual([LOCAL_WEB_APP_ORIGIN]);
+    expect(corsOriginsFromContext("")).toEqual([LOCAL_WEB_APP_ORIGIN]);
   });
 
   it("accepts an array, a JSON array or a comma-separated string", () => {

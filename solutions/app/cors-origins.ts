@@ -2,11 +2,12 @@
  * The browser origins the API allows (CORS), as instructors set them in CDK
  * context: `corsAllowOrigins` in cdk.json or `cdk deploy -c corsAllowOrigins=...`.
  */
+import { LOCAL_WEB_APP_ORIGIN } from "../../shared/api/purchases-api.ts";
 
 /** The context key that sets the browser origins allowed by CORS. */
 export const CORS_ORIGINS_CONTEXT_KEY = "corsAllowOrigins";
-/** The Vite dev server, where the workshop's browser client runs. */
-export const DEFAULT_CORS_ALLOW_ORIGINS: readonly string[] = ["http://localhost:5173"];
+/** The web app on the learner's machine, until an instructor names the deployed app's origin. */
+export const DEFAULT_CORS_ALLOW_ORIGINS: readonly string[] = [LOCAL_WEB_APP_ORIGIN];
 
 /**
  * The CORS origins from the context value: an array (cdk.json), or a string

@@ -22,7 +22,8 @@ import {
   STAGE_THROTTLING,
 } from "../../shared/api/purchases-api.ts";
 import { DEFAULT_CORS_ALLOW_ORIGINS } from "./cors-origins.ts";
-import { AuthWorkshopStack, OUTPUT_KEYS, STACK_NAME } from "./workshop-stack.ts";
+import { OUTPUT_KEYS, STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
+import { AuthWorkshopStack } from "./workshop-stack.ts";
 
 type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };
 

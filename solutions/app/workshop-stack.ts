@@ -13,6 +13,7 @@ import type { StackProps } from "aws-cdk-lib";
 import type * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import type { Construct } from "constructs";
 import { FUNCTION_TIMEOUT_SECONDS } from "../../shared/api/purchases-api.ts";
+import { STACK_NAME, type DeployedOutputs } from "../../shared/local-stack/outputs-file.ts";
 import type { FunctionName } from "../../shared/api/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import { TenantPurchasesTable } from "../05-tenant-scoped-lambda/purchases-table.ts";
@@ -21,11 +22,9 @@ import { suppressAcceptedNagFindings } from "./nag-suppressions.ts";
 import { PurchasesApi } from "./purchases-api-construct.ts";
 import { LAMBDA_ENTRIES, workshopFunction } from "./workshop-function.ts";
 
-/** The stack's construct id and CloudFormation stack name. */
-export const STACK_NAME = "AuthWorkshop";
-
-/** The stack's CloudFormation outputs; `cdk deploy --outputs-file` writes these keys. */
-export const OUTPUT_KEYS = ["ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TableName"] as const;
+const OUTPUT_DESCRIPTIONS: Partial<Record<keyof DeployedOutputs, string>> = {
+  ApiUrl: "Base URL of the purchases API (stage included, no trailing slash)",
+};
 
 export interface AuthWorkshopStackProps extends StackProps {
   /**
@@ -105,14 +104,17 @@ export class AuthWorkshopStack extends Stack {
     });
 
     // The keys of `cdk deploy --outputs-file`, the same the local stack writes.
-    new CfnOutput(this, "ApiUrl", {
-      value: this.api.url,
-      description: "Base URL of the purchases API (stage included, no trailing slash)",
-    });
-    new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
-    new CfnOutput(this, "UserPoolClientId", { value: userPoolClient.userPoolClientId });
-    new CfnOutput(this, "Region", { value: this.region });
-    new CfnOutput(this, "TableName", { value: this.purchasesTable.table.tableName });
+    // Typed by the outputs file's keys, so the deployed outputs and what the scripts read cannot drift apart.
+    const outputs: DeployedOutputs = {
+      ApiUrl: this.api.url,
+      UserPoolId: userPool.userPoolId,
+      UserPoolClientId: userPoolClient.userPoolClientId,
+      Region: this.region,
+      TableName: this.purchasesTable.table.tableName,
+    };
+    for (const [key, value] of Object.entries(outputs)) {
+      new CfnOutput(this, key, { value, description: OUTPUT_DESCRIPTIONS[key as keyof DeployedOutputs] });
+    }
 
     suppressAcceptedNagFindings({ identity: this.identity, api: this.api });
   }

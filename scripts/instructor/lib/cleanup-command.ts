@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
 import { STACK_NAME, outputsFilePath } from "../../../shared/local-stack/outputs-file.ts";
 import type { StackOutputs, Target } from "../../../shared/local-stack/outputs-file.ts";
+import { isTarget, targetProblem } from "../../lib/cli-args.ts";
 import { deleteTenantPurchases, deleteUser, demoEmails, demoTenants } from "../../lib/demo-cleanup.ts";
 import { AwsCommandError, describeAwsFailure, errorCode, preflight, type AwsEnvironment } from "./aws-preflight.ts";
 import { displayPath, parseStrict } from "./stack-commands.ts";
@@ -36,9 +37,7 @@ export function parseCleanupArgs(argv: string[]): CleanupOptions {
     CLEANUP_USAGE,
   );
   const target = values.target;
-  if (target !== "local" && target !== "aws") {
-    throw new AwsCommandError(`--target must be "local" or "aws", not "${String(target)}": ${CLEANUP_USAGE}`);
-  }
+  if (!isTarget(target)) throw new AwsCommandError(`${targetProblem(target)}: ${CLEANUP_USAGE}`);
   return {
     target,
     outputsFile: typeof values.outputs === "string" ? values.outputs : outputsFilePath(target),
