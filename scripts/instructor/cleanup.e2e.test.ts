@@ -13,6 +13,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
+import { authClientConfig } from "../../shared/local-stack/auth-client-config.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
 import { startLocalStack, type LocalStack } from "../../shared/local-stack/local-stack.ts";
 import { PROJECT_ROOT, STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
@@ -44,13 +45,7 @@ beforeAll(async () => {
   db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: outputs.Region, endpoint: outputs.DynamoDbEndpoint, credentials: LOCAL_CREDENTIALS }),
   );
-  auth = new AuthClient({
-    region: outputs.Region,
-    userPoolId: outputs.UserPoolId,
-    clientId: outputs.UserPoolClientId,
-    endpoint: outputs.CognitoEndpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  auth = new AuthClient(authClientConfig(outputs));
 
   // What the demo leaves behind, plus a tenant that is not the demo's.
   for (const user of [...Object.values(DEMO_USERS), OUTSIDER]) {

@@ -20,6 +20,7 @@ import {
   CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
+import type { AuthClientConfig } from "../../../solutions/02-user-pool/auth-client.ts";
 import { findFreePort } from "../free-port.ts";
 import { LOCAL_CREDENTIALS } from "../local-credentials.ts";
 import { SigningKeys } from "./signing-keys.ts";
@@ -44,6 +45,8 @@ export interface CognitoEmulator {
   jwksUrl: string;
   /** The pool and client it enforces, as synthesized from the construct. */
   definition: UserPoolDefinition;
+  /** The auth client's settings for this pool (operator calls with the local credentials). */
+  authClientConfig: AuthClientConfig;
   /** The code last mailed to this address (sign-up, password reset, a changed email). */
   confirmationCode(email: string): Promise<string>;
   /**
@@ -114,6 +117,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       userPoolClientId,
       jwksUrl: `${front.endpoint}/${userPoolId}/.well-known/jwks.json`,
       definition,
+      authClientConfig: { region, userPoolId, clientId: userPoolClientId, endpoint: front.endpoint, credentials: LOCAL_CREDENTIALS },
       confirmationCode: (email) => waitForMail(mailbox, email),
       rotateSigningKey: async () => keys.rotate(),
       stop,

@@ -10,7 +10,6 @@ import { createAuthorizer, type TokenAuthorizer } from "../../../solutions/03-au
 import { emulatorSigningKey } from "../../test-helpers/emulator-signing-key.ts";
 import { decodeJwt, signJwt } from "../../test-helpers/token-factory.ts";
 import { startCognitoEmulator, type CognitoEmulator } from "./cognito-emulator.ts";
-import { LOCAL_CREDENTIALS } from "../local-credentials.ts";
 
 const PASSWORD = "Rotation-test-1234!";
 const methodArn = "arn:aws:execute-api:us-east-1:000000000000:local/prod/GET/purchases";
@@ -38,13 +37,7 @@ function tokenWithUnknownKid(claimsFrom: string): string {
 
 beforeAll(async () => {
   cognito = await startCognitoEmulator();
-  auth = new AuthClient({
-    region: cognito.region,
-    userPoolId: cognito.userPoolId,
-    clientId: cognito.userPoolClientId,
-    endpoint: cognito.endpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  auth = new AuthClient(cognito.authClientConfig);
   await auth.addUserToTenant({ email: "rotation@example.test", password: PASSWORD, tenantId: "rotation", role: "member" });
 });
 

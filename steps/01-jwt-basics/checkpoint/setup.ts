@@ -6,7 +6,6 @@
  */
 import type { TestProject } from "vitest/node";
 import { startCognitoEmulator } from "../../../shared/local-stack/cognito/cognito-emulator.ts";
-import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
 import type { Jwks } from "../../../shared/test-helpers/token-factory.ts";
 import { AuthClient } from "../../../solutions/02-user-pool/auth-client.ts";
 
@@ -35,13 +34,7 @@ const TENANT_ID = "acme";
 
 export default async function setup(project: TestProject) {
   const emulator = await startCognitoEmulator();
-  const auth = new AuthClient({
-    region: emulator.region,
-    userPoolId: emulator.userPoolId,
-    clientId: emulator.userPoolClientId,
-    endpoint: emulator.endpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const auth = new AuthClient(emulator.authClientConfig);
   try {
     await auth.addUserToTenant({ email: EMAIL, password: PASSWORD, tenantId: TENANT_ID, role: "member" });
     const tokens = await auth.signIn(EMAIL, PASSWORD);

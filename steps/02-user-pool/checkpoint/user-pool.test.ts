@@ -187,13 +187,7 @@ const clients: AuthClient[] = [];
 /** The emulator, and an AuthClient under test for its pool. */
 async function session(): Promise<Session> {
   const emulator = await (emulatorStarting ??= startCognitoEmulator());
-  const auth = new AuthClient({
-    region: emulator.region,
-    userPoolId: emulator.userPoolId,
-    clientId: emulator.userPoolClientId,
-    endpoint: emulator.endpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const auth = new AuthClient(emulator.authClientConfig);
   clients.push(auth);
   return { emulator, auth };
 }
