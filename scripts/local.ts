@@ -5,7 +5,8 @@
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
 import { startLocalStack } from "../shared/local-stack/local-stack.ts";
-import { PROJECT_ROOT, writeOutputsFile } from "../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../shared/project-root.ts";
+import { writeOutputsFile } from "../shared/outputs-file.ts";
 import { runMain } from "./lib/cli-args.ts";
 import { style } from "./lib/console-style.ts";
 

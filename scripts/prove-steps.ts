@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { manifestProblems, pointerProblems } from "../shared/checkpoint/authoring-check.ts";
 import { runCheckpoint } from "../shared/checkpoint/run-checkpoint.ts";
-import { PROJECT_ROOT } from "../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../shared/project-root.ts";
 import { STEPS, stepExists, stepFolder, type StepInfo } from "../shared/checkpoint/steps.ts";
 import { runMain } from "./lib/cli-args.ts";
 import { FAIL, PASS } from "./lib/console-style.ts";

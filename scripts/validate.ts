@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack } from "../shared/local-stack/local-stack.ts";
-import { readOutputsFile, writeOutputsFile } from "../shared/local-stack/outputs-file.ts";
+import { readOutputsFile, writeOutputsFile } from "../shared/outputs-file.ts";
 import { runValidationSuite } from "../shared/validation/run-validation-suite.ts";
 import { parseTarget, runMain } from "./lib/cli-args.ts";
 import { style } from "./lib/console-style.ts";

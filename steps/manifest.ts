@@ -255,7 +255,7 @@ export const STEPS: readonly StepEntry[] = [
         { number: 3, concept: "The aud claim names the app client a token was issued to (step 01, TODO 5)." },
         { number: 4, concept: "A signature covers header and payload: change either and it no longer verifies (step 01, TODO 3)." },
         { number: 5, concept: "The exp claim, and minting a token with the emulator's public key (shared/test-helpers/token-factory.ts)." },
-        { number: 6, concept: "Which role may call which route: ROUTES in shared/api/purchases-api.ts." },
+        { number: 6, concept: "Which role may call which route: ROUTES in shared/runtime/purchases-api.ts." },
         { number: 7, concept: "A 403 must change nothing: read the purchase back after the refused DELETE." },
         { number: 8, concept: "API Gateway caches an authorizer's policy per token for every route (step 04, TODO 3)." },
         { number: 9, concept: "The tenant comes from the authorizer's context and nowhere else (step 05, TODO 1)." },

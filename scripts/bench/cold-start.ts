@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type BuildOptions, type Metafile } from "esbuild";
-import { PROJECT_ROOT } from "../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../shared/project-root.ts";
 import { createSigningKey, jwksOf } from "../../shared/test-helpers/token-factory.ts";
 import { BENCH_CLIENT_ID, BENCH_METHOD_ARN, BENCH_USER_POOL_ID, benchIdToken } from "./fixtures.ts";
 import type { Progress } from "./progress.ts";

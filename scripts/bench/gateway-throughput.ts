@@ -11,7 +11,7 @@
  * round, the two gateways taking turns to go first.
  */
 import { Agent, request } from "node:http";
-import { ROUTES, STAGE_NAME } from "../../shared/api/purchases-api.ts";
+import { ROUTES, STAGE_NAME } from "../../shared/runtime/purchases-api.ts";
 import {
   startLocalApiGateway,
   type LocalApiGateway,

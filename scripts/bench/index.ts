@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_ROOT } from "../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../shared/project-root.ts";
 import { runMain } from "../lib/cli-args.ts";
 import { style } from "../lib/console-style.ts";
 import { consoleProgress } from "./progress.ts";

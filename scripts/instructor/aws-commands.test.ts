@@ -10,7 +10,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../shared/project-root.ts";
 import { FAKE_ARN, FAKE_CREDENTIALS, startFakeAws, type FakeAws } from "./lib/fake-aws-server.ts";
 
 /** Longer than any path may take (the slowest is a 5 s network timeout); a script still running then hangs. */

@@ -13,12 +13,13 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
-import { authClientConfig } from "../../shared/local-stack/auth-client-config.ts";
+import { authClientConfig } from "../../shared/auth-client-config.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
 import { startLocalStack, type LocalStack } from "../../shared/local-stack/local-stack.ts";
-import { PROJECT_ROOT, STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../shared/project-root.ts";
+import { STACK_NAME } from "../../shared/outputs-file.ts";
 import { DEMO_USERS } from "../lib/demo-cast.ts";
-import { randomPassword } from "../lib/demo-password.ts";
+import { randomPassword } from "../../shared/random-password.ts";
 
 const PASSWORD = randomPassword();
 

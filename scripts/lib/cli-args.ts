@@ -1,6 +1,6 @@
 /** The few flags the scripts take; anything else is a one-sentence error. */
 import { parseArgs } from "node:util";
-import type { Target } from "../../shared/local-stack/outputs-file.ts";
+import type { Target } from "../../shared/outputs-file.ts";
 
 // The AWS SDK warns on every Node 20 start that its 2027 releases will need Node 22;
 // README says so once, and the scripts' output stays readable.

@@ -1,6 +1,6 @@
 /** The demo's two tenants and their users: who they are and what each may do. */
-import type { Role } from "../../shared/api/purchases-api.ts";
-import { randomPassword } from "./demo-password.ts";
+import type { Role } from "../../shared/runtime/purchases-api.ts";
+import { randomPassword } from "../../shared/random-password.ts";
 
 export interface DemoUser {
   /** The shell variables holding this user's ID token and password in the printed commands. */

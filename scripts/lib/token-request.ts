@@ -1,7 +1,7 @@
 /** What `npm run token` is asked for, and what it tells the caller when the user already exists. */
 import { parseArgs } from "node:util";
-import { ROLES, type Role } from "../../shared/api/purchases-api.ts";
-import type { Target } from "../../shared/local-stack/outputs-file.ts";
+import { ROLES, type Role } from "../../shared/runtime/purchases-api.ts";
+import type { Target } from "../../shared/outputs-file.ts";
 import { targetOf } from "./cli-args.ts";
 import { roleFromGroups } from "../../solutions/04-policy-and-context/tenant-policy.ts";
 

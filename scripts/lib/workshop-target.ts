@@ -3,9 +3,9 @@
  * `.workshop/outputs.aws.json`. Either way the same outputs and clients.
  */
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
-import { authClientConfig, cognitoUrl } from "../../shared/local-stack/auth-client-config.ts";
+import { authClientConfig, cognitoUrl } from "../../shared/auth-client-config.ts";
 import { startLocalStack } from "../../shared/local-stack/local-stack.ts";
-import { readOutputsFile, type StackOutputs, type Target } from "../../shared/local-stack/outputs-file.ts";
+import { readOutputsFile, type StackOutputs, type Target } from "../../shared/outputs-file.ts";
 
 export interface WorkshopTarget {
   target: Target;

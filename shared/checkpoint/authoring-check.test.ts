@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { STEPS, type StepEntry } from "../../steps/manifest.ts";
-import { PROJECT_ROOT } from "../local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
 import { manifestProblems, pointerProblems, readmeRow } from "./authoring-check.ts";
 
 const step: StepEntry = {

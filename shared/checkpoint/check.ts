@@ -7,7 +7,7 @@
 import { dirname, basename, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { it } from "vitest";
-import { PROJECT_ROOT } from "../local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
 import type { CheckTarget } from "./steps.ts";
 
 declare module "vitest" {

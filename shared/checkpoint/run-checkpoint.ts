@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Reporter, TestCase, TestModule } from "vitest/node";
 import { startVitest } from "vitest/node";
-import { PROJECT_ROOT } from "../local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
 import { CHECK_TARGET_ENV } from "./check.ts";
 import { redirectStarterImportsToSolutions } from "./solution-redirect.ts";
 import { stepFolder, type CheckTarget, type StepInfo } from "./steps.ts";

@@ -7,7 +7,7 @@
  */
 import { basename, dirname, join, resolve } from "node:path";
 import type { Plugin } from "vitest/config";
-import { PROJECT_ROOT } from "../local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
 
 const CHECKPOINT_DIR = /[\\/]steps[\\/]([^\\/]+)[\\/]checkpoint[\\/]/;
 

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { STEPS, type StepEntry } from "../../steps/manifest.ts";
-import { PROJECT_ROOT } from "../local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
 
 export { STEPS };
 export type StepInfo = StepEntry;

@@ -7,7 +7,7 @@
 import { Agent } from "node:http";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { AUTHORIZER, CORS, LOCAL_WEB_APP_ORIGIN, ROUTES, STAGE_NAME } from "../api/purchases-api.ts";
+import { AUTHORIZER, CORS, LOCAL_WEB_APP_ORIGIN, ROUTES, STAGE_NAME } from "../runtime/purchases-api.ts";
 import { createAuthorizer, type AuthorizerConfig } from "../../solutions/03-authorizer/authorizer.ts";
 import { createPurchasesHandler, type PurchasesHandlerConfig } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
@@ -16,7 +16,7 @@ import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
 import { createPurchasesTable } from "./purchases-table-local.ts";
-import type { StackOutputs } from "./outputs-file.ts";
+import type { StackOutputs } from "../outputs-file.ts";
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT_ID = "000000000000";

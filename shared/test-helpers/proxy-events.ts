@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { STAGE_NAME, type Role } from "../api/purchases-api.ts";
+import { STAGE_NAME, type Role } from "../runtime/purchases-api.ts";
 import { buildProxyEvent } from "../local-stack/api-gateway/index.ts";
 
 /** The authorizer's context as the backend sees it: strings, plus `principalId`. */

@@ -10,11 +10,11 @@ import {
   CreateUserPoolClientCommand,
   DeleteUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { Role } from "../api/purchases-api.ts";
+import type { Role } from "../runtime/purchases-api.ts";
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
-import { authClientConfig } from "../local-stack/auth-client-config.ts";
-import type { StackOutputs } from "../local-stack/outputs-file.ts";
-import { randomPassword } from "../../scripts/lib/demo-password.ts";
+import { authClientConfig } from "../auth-client-config.ts";
+import type { StackOutputs } from "../outputs-file.ts";
+import { randomPassword } from "../random-password.ts";
 
 export interface ApiResponse<T = unknown> {
   status: number;

@@ -6,7 +6,8 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { PROJECT_ROOT, type Target } from "../local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
+import { type Target } from "../outputs-file.ts";
 
 const require = createRequire(import.meta.url);
 export const VALIDATION_CONFIG = join(PROJECT_ROOT, "shared", "validation", "vitest.config.ts");

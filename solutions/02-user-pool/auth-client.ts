@@ -16,7 +16,7 @@ import {
   type AuthenticationResultType,
   type InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { Role } from "../../shared/api/purchases-api.ts";
+import type { Role } from "../../shared/runtime/purchases-api.ts";
 
 export interface AuthClientConfig {
   region: string;

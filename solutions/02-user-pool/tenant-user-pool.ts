@@ -1,8 +1,8 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
 import { Construct } from "constructs";
-import { ROLES } from "../../shared/api/purchases-api.ts";
-import type { Role } from "../../shared/api/purchases-api.ts";
+import { ROLES } from "../../shared/runtime/purchases-api.ts";
+import type { Role } from "../../shared/runtime/purchases-api.ts";
 
 export interface TenantUserPoolProps {
   /**

@@ -7,7 +7,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { CognitoIdTokenPayload, JwtPayload } from "aws-jwt-verify/jwt-model";
-import { TENANT_ID_PATTERN } from "../../shared/api/purchases-api.ts";
+import { TENANT_ID_PATTERN } from "../../shared/runtime/purchases-api.ts";
 import { buildTenantPolicy } from "../04-policy-and-context/tenant-policy.ts";
 
 export interface AuthorizerConfig {

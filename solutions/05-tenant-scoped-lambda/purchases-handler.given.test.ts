@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { decodeTime } from "ulid";
-import type { Role } from "../../shared/api/purchases-api.ts";
+import type { Role } from "../../shared/runtime/purchases-api.ts";
 import { startDynamoDbEmulator, type DynamoDbEmulator } from "../../shared/local-stack/dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
 import { createPurchasesTable } from "../../shared/local-stack/purchases-table-local.ts";

@@ -11,7 +11,7 @@
  * headers })` calls the API and gives `{ status, body, text }`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readOutputsFile, type Target } from "../../shared/local-stack/outputs-file.ts";
+import { readOutputsFile, type Target } from "../../shared/outputs-file.ts";
 import { emulatorSigningKey } from "../../shared/test-helpers/emulator-signing-key.ts";
 import { decodeJwt, signJwt, tamperPayload } from "../../shared/test-helpers/token-factory.ts";
 import { WorkshopApi, aPurchase, type TestUser } from "../../shared/test-helpers/workshop-api.ts";

@@ -5,7 +5,7 @@
  */
 import { App, Aspects } from "aws-cdk-lib";
 import { AwsSolutionsChecks } from "cdk-nag";
-import { STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
+import { STACK_NAME } from "../../shared/outputs-file.ts";
 import { AuthWorkshopStack } from "./workshop-stack.ts";
 
 const app = new App();

@@ -1,6 +1,6 @@
 /** The CORS origins an instructor sets in CDK context, parsed without synthesizing the stack. */
 import { describe, expect, it } from "vitest";
-import { LOCAL_WEB_APP_ORIGIN } from "../../shared/api/purchases-api.ts";
+import { LOCAL_WEB_APP_ORIGIN } from "../../shared/runtime/purchases-api.ts";
 import { corsOriginsFromContext, responseOriginOf } from "./cors-origins.ts";
 
 describe("corsOriginsFromContext", () => {

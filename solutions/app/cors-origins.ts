@@ -2,7 +2,7 @@
  * The browser origins the API allows (CORS), as instructors set them in CDK
  * context: `corsAllowOrigins` in cdk.json or `cdk deploy -c corsAllowOrigins=...`.
  */
-import { LOCAL_WEB_APP_ORIGIN } from "../../shared/api/purchases-api.ts";
+import { LOCAL_WEB_APP_ORIGIN } from "../../shared/runtime/purchases-api.ts";
 
 /** The context key that sets the browser origins allowed by CORS. */
 export const CORS_ORIGINS_CONTEXT_KEY = "corsAllowOrigins";

@@ -4,7 +4,7 @@
  * unsuppressed error fails `cdk synth`.
  */
 import { NagSuppressions } from "cdk-nag";
-import { STAGE_THROTTLING } from "../../shared/api/purchases-api.ts";
+import { STAGE_THROTTLING } from "../../shared/runtime/purchases-api.ts";
 import type { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import type { PurchasesApi } from "./purchases-api-construct.ts";
 

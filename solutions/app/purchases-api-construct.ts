@@ -5,7 +5,7 @@
  * responses, throttling, timeouts and logs.
  *
  * What it serves (ROUTES, AUTHORIZER, CORS, throttling, timeouts) is defined
- * in `shared/api/purchases-api.ts`, which the local API Gateway reads too.
+ * in `shared/runtime/purchases-api.ts`, which the local API Gateway reads too.
  */
 import { Annotations, Duration, Fn, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
@@ -19,8 +19,8 @@ import {
   ROUTES,
   STAGE_NAME,
   STAGE_THROTTLING,
-} from "../../shared/api/purchases-api.ts";
-import type { FunctionName } from "../../shared/api/purchases-api.ts";
+} from "../../shared/runtime/purchases-api.ts";
+import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
 import { responseOriginOf } from "./cors-origins.ts";
 
 export interface PurchasesApiProps {

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { PROJECT_ROOT, STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../shared/project-root.ts";
+import { STACK_NAME } from "../../shared/outputs-file.ts";
 
 it("npm run synth works offline, without credentials, and prints no warning", () => {
   const out = mkdtempSync(join(tmpdir(), "workshop-synth-"));

@@ -2,6 +2,7 @@
  * The workshop's Lambda functions as they are deployed: the handler code of a
  * step's solution, bundled by esbuild into one ES module.
  */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
@@ -9,9 +10,9 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
-import type { FunctionName } from "../../shared/api/purchases-api.ts";
+import { PROJECT_ROOT } from "../../shared/project-root.ts";
+import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
 
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const entry = (relativeToSolutions: string): string =>
   fileURLToPath(new URL(`../${relativeToSolutions}`, import.meta.url));
 
@@ -62,8 +63,8 @@ export function workshopFunction(scope: Construct, id: string, props: WorkshopFu
     timeout: Duration.seconds(props.timeoutSeconds),
     role,
     logGroup,
-    projectRoot: REPO_ROOT,
-    depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: join(PROJECT_ROOT, "package-lock.json"),
     environment: {
       ...props.environment,
       NODE_OPTIONS: "--enable-source-maps",

@@ -20,9 +20,9 @@ import {
   ROUTES,
   STAGE_NAME,
   STAGE_THROTTLING,
-} from "../../shared/api/purchases-api.ts";
+} from "../../shared/runtime/purchases-api.ts";
 import { DEFAULT_CORS_ALLOW_ORIGINS } from "./cors-origins.ts";
-import { OUTPUT_KEYS, STACK_NAME } from "../../shared/local-stack/outputs-file.ts";
+import { OUTPUT_KEYS, STACK_NAME } from "../../shared/outputs-file.ts";
 import { AuthWorkshopStack } from "./workshop-stack.ts";
 
 type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };

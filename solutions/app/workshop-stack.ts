@@ -5,16 +5,16 @@
  *
  * Each part is a construct of its own; this file only wires them together.
  * Routes, roles, CORS, throttling and timeouts come from
- * `shared/api/purchases-api.ts`, which the local API Gateway reads too, so
+ * `shared/runtime/purchases-api.ts`, which the local API Gateway reads too, so
  * the local stack cannot drift from this one.
  */
 import { CfnOutput, RemovalPolicy, Stack } from "aws-cdk-lib";
 import type { StackProps } from "aws-cdk-lib";
 import type * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import type { Construct } from "constructs";
-import { FUNCTION_TIMEOUT_SECONDS } from "../../shared/api/purchases-api.ts";
-import { STACK_NAME, type DeployedOutputs } from "../../shared/local-stack/outputs-file.ts";
-import type { FunctionName } from "../../shared/api/purchases-api.ts";
+import { FUNCTION_TIMEOUT_SECONDS } from "../../shared/runtime/purchases-api.ts";
+import { STACK_NAME, type DeployedOutputs } from "../../shared/outputs-file.ts";
+import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import { TenantPurchasesTable } from "../05-tenant-scoped-lambda/purchases-table.ts";
 import { CORS_ORIGINS_CONTEXT_KEY, corsOriginsFromContext, responseOriginOf } from "./cors-origins.ts";

@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { STAGE_THROTTLING } from "../../shared/api/purchases-api.ts";
+import { STAGE_THROTTLING } from "../../shared/runtime/purchases-api.ts";
 import { startLocalStack, type LocalStack } from "../../shared/local-stack/local-stack.ts";
 import { WorkshopApi, aPurchase, type ApiResponse, type TestUser } from "../../shared/test-helpers/workshop-api.ts";
 

@@ -8,7 +8,7 @@ import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { CognitoIdTokenPayload, JwtPayload } from "aws-jwt-verify/jwt-model";
 // Step 04's finished policy builder: this step is about verifying the token.
-import { TENANT_ID_PATTERN } from "../../shared/api/purchases-api.ts";
+import { TENANT_ID_PATTERN } from "../../shared/runtime/purchases-api.ts";
 import { buildTenantPolicy } from "../../solutions/04-policy-and-context/tenant-policy.ts";
 import { todo } from "../../shared/checkpoint/todo.ts";
 

@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { monotonicFactory } from "ulid";
-import { ROLES, ROUTES, type Role } from "../../shared/api/purchases-api.ts";
+import { ROLES, ROUTES, type Role } from "../../shared/runtime/purchases-api.ts";
 import { badRequest, forbidden, json, noContent, notFound, payloadTooLarge } from "./http-responses.ts";
 import { encodeNextToken, parsePageRequest } from "./pagination.ts";
 import { isBodyTooLarge, isPurchaseId, parseNewPurchase, type Purchase } from "./purchase.ts";

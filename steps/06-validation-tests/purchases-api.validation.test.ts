@@ -11,7 +11,7 @@
  * headers })` calls the API and gives `{ status, body, text }`.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readOutputsFile, type Target } from "../../shared/local-stack/outputs-file.ts";
+import { readOutputsFile, type Target } from "../../shared/outputs-file.ts";
 import { WorkshopApi, aPurchase, type TestUser } from "../../shared/test-helpers/workshop-api.ts";
 
 const target = (process.env.WORKSHOP_TARGET ?? "local") as Target;

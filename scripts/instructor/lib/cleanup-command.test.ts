@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../../shared/project-root.ts";
 import { CLEANUP_USAGE, parseCleanupArgs, readCleanupOutputs } from "./cleanup-command.ts";
 
 describe("parseCleanupArgs", () => {

@@ -7,8 +7,8 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";
-import { STACK_NAME, outputsFilePath } from "../../../shared/local-stack/outputs-file.ts";
-import type { StackOutputs, Target } from "../../../shared/local-stack/outputs-file.ts";
+import { STACK_NAME, outputsFilePath } from "../../../shared/outputs-file.ts";
+import type { StackOutputs, Target } from "../../../shared/outputs-file.ts";
 import { isTarget, targetProblem } from "../../lib/cli-args.ts";
 import { deleteTenantPurchases, deleteUser, demoEmails, demoTenants } from "../../lib/demo-cleanup.ts";
 import { AwsCommandError, describeAwsFailure, errorCode, preflight, type AwsEnvironment } from "./aws-preflight.ts";

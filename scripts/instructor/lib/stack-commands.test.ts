@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../../shared/project-root.ts";
 import { AwsCommandError } from "./aws-preflight.ts";
 import { cdkArguments, cdkEnvironment, displayPath, parseStackArgs, regionConflict } from "./stack-commands.ts";
 import { runStackCommand, type StackCommandDeps } from "./stack-commands.ts";

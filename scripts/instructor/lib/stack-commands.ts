@@ -9,7 +9,8 @@ import { createRequire } from "node:module";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { PROJECT_ROOT, STACK_NAME, outputsFilePath } from "../../../shared/local-stack/outputs-file.ts";
+import { PROJECT_ROOT } from "../../../shared/project-root.ts";
+import { STACK_NAME, outputsFilePath } from "../../../shared/outputs-file.ts";
 import { AwsCommandError, DOCS, checkBootstrap, preflight, type AwsEnvironment } from "./aws-preflight.ts";
 
 export type StackCommand = "deploy" | "destroy";

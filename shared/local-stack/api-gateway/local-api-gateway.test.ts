@@ -8,7 +8,7 @@ import type {
   APIGatewayProxyResult,
   APIGatewayTokenAuthorizerEvent,
 } from "aws-lambda";
-import { CORS, ROUTES, STAGE_NAME, STAGE_THROTTLING } from "../../api/purchases-api.ts";
+import { CORS, ROUTES, STAGE_NAME, STAGE_THROTTLING } from "../../runtime/purchases-api.ts";
 import { startLocalApiGateway } from "./local-api-gateway.ts";
 import type { LocalApiGateway, LocalApiGatewayOptions } from "./local-api-gateway.ts";
 

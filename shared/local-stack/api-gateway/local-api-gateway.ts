@@ -16,8 +16,8 @@ import type {
   APIGatewayProxyResult,
   APIGatewayTokenAuthorizerEvent,
 } from "aws-lambda";
-import { AUTHORIZER, FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_MS, STAGE_THROTTLING } from "../../api/purchases-api.ts";
-import type { FunctionName, RouteDefinition } from "../../api/purchases-api.ts";
+import { AUTHORIZER, FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_MS, STAGE_THROTTLING } from "../../runtime/purchases-api.ts";
+import type { FunctionName, RouteDefinition } from "../../runtime/purchases-api.ts";
 import { AuthorizerCache } from "./authorizer-cache.ts";
 import { allowOriginHeaders, preflightHeaders } from "./cors.ts";
 import { withDeadlines } from "./deadline.ts";
@@ -37,7 +37,7 @@ export type ProxyFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayP
 export type TokenAuthorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
 export interface LocalApiGatewayOptions {
-  /** From shared/api/purchases-api.ts. */
+  /** From shared/runtime/purchases-api.ts. */
   routes: readonly RouteDefinition[];
   functions: Record<FunctionName, ProxyFunction>;
   authorizer: TokenAuthorizer;

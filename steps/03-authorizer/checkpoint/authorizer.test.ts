@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { STAGE_NAME } from "../../../shared/api/purchases-api.ts";
+import { STAGE_NAME } from "../../../shared/runtime/purchases-api.ts";
 import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../shared/local-stack/local-stack.ts";

@@ -7,7 +7,7 @@
  */
 import { describe, expect } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { AUTHORIZER, ROLES, ROUTES, STAGE_NAME, type Role, type RouteDefinition } from "../../../shared/api/purchases-api.ts";
+import { AUTHORIZER, ROLES, ROUTES, STAGE_NAME, type Role, type RouteDefinition } from "../../../shared/runtime/purchases-api.ts";
 import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import {

@@ -9,7 +9,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { monotonicFactory } from "ulid";
-import type { Role } from "../../../shared/api/purchases-api.ts";
+import type { Role } from "../../../shared/runtime/purchases-api.ts";
 import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import { LOCAL_CREDENTIALS } from "../../../shared/local-stack/local-credentials.ts";

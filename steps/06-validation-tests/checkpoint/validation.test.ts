@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { check, pathUnderTest } from "../../../shared/checkpoint/check.ts";
 import { startLocalStack, type LocalStackOptions } from "../../../shared/local-stack/local-stack.ts";
-import { writeOutputsFile } from "../../../shared/local-stack/outputs-file.ts";
+import { writeOutputsFile } from "../../../shared/outputs-file.ts";
 import { runValidationSuite, type SuiteRun } from "../../../shared/validation/run-validation-suite.ts";
 import { MUTANTS } from "./mutants.ts";
 

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "./project-root.ts";
 
 /** The CDK stack's construct id and CloudFormation name. */
 export const STACK_NAME = "AuthWorkshop";
@@ -20,8 +20,6 @@ export interface StackOutputs extends DeployedOutputs {
   CognitoEndpoint?: string;
   DynamoDbEndpoint?: string;
 }
-
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** `WORKSHOP_OUTPUTS_FILE` points a run at another stack (the validation step's checkpoint does). */
 export function outputsFilePath(target: Target): string {

@@ -3,8 +3,8 @@
  * AWS, or the emulator (its endpoint, and the fixed credentials it accepts for
  * the operator's admin calls) when the outputs name one.
  */
-import type { AuthClientConfig } from "../../solutions/02-user-pool/auth-client.ts";
-import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
+import type { AuthClientConfig } from "../solutions/02-user-pool/auth-client.ts";
+import { LOCAL_CREDENTIALS } from "./local-stack/local-credentials.ts";
 import type { StackOutputs } from "./outputs-file.ts";
 
 type PoolOutputs = Pick<StackOutputs, "Region" | "UserPoolId" | "UserPoolClientId" | "CognitoEndpoint">;

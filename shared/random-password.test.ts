@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEMO_USERS, newDemoPasswords } from "./demo-cast.ts";
-import { randomPassword } from "./demo-password.ts";
+import { DEMO_USERS, newDemoPasswords } from "../scripts/lib/demo-cast.ts";
+import { randomPassword } from "./random-password.ts";
 
 /** The deployed pool's policy (solutions/02-user-pool): 12 or more, lower, upper, digit and one of Cognito's symbols. */
 const COGNITO_SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
