@@ -21,13 +21,18 @@ async function main(): Promise<number> {
   if (!stepExists(step)) throw new Error(`Step ${number} (${step.title}) does not exist yet in this workshop.`);
 
   const target = values.solution ? "solutions" : "steps";
-  console.log(style.bold(`Step ${number}: ${step.title}`) + style.dim(` (flow steps ${step.flowSteps}), checking ${target}/${step.slug}/`));
+  console.log(
+    style.bold(`Step ${number}: ${step.title}`) +
+      style.dim(` (flow steps ${step.flowSteps}), checking ${target}/${step.slug}/`),
+  );
   const report = await runCheckpoint(step, target);
 
   const todoFiles = todoLocations(step);
   for (const error of report.loadErrors) {
     console.log(`${FAIL} the checkpoint could not run: ${error}`);
-    console.log(style.dim(`    fix this first: a compile or import error in ${target}/${step.slug}/ stops every check`));
+    console.log(
+      style.dim(`    fix this first: a compile or import error in ${target}/${step.slug}/ stops every check`),
+    );
   }
   for (const check of report.checks) {
     if (check.passed) {
@@ -38,7 +43,8 @@ async function main(): Promise<number> {
     if (check.hint) console.log(`    ${style.yellow("hint:")} ${check.hint}`);
     // A TODO that threw names the place to work better than the check's own pointer.
     const thrownTodo = /^(?:did not run: )?TODO (\d+)\b/.exec(check.reason ?? "")?.[1];
-    const open = thrownTodo && todoFiles.has(thrownTodo) ? `${todoFiles.get(thrownTodo)}, TODO ${thrownTodo}` : check.todo;
+    const open =
+      thrownTodo && todoFiles.has(thrownTodo) ? `${todoFiles.get(thrownTodo)}, TODO ${thrownTodo}` : check.todo;
     if (open) console.log(`    ${style.yellow("open:")} ${target}/${step.slug}/${open}`);
     if (check.reason) console.log(`    ${style.dim(`got:  ${check.reason}`)}`);
     if (values.verbose && check.details) console.log(style.dim(check.details.replace(/^/gm, "      ")));
@@ -47,7 +53,9 @@ async function main(): Promise<number> {
   const passed = report.checks.filter((c) => c.passed).length;
   const total = report.checks.length;
   const allPassed = report.loadErrors.length === 0 && total > 0 && passed === total;
-  console.log(`\n${allPassed ? PASS : FAIL} ${style.bold(total > 0 ? `${passed}/${total} checks passed` : "no check could run")}`);
+  console.log(
+    `\n${allPassed ? PASS : FAIL} ${style.bold(total > 0 ? `${passed}/${total} checks passed` : "no check could run")}`,
+  );
   if (!allPassed && !values.verbose) console.log(style.dim("  Add -- --verbose for the full failure output."));
   return allPassed ? 0 : 1;
 }

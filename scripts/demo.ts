@@ -49,8 +49,13 @@ async function main(): Promise<number> {
   const curl = new CurlPrinter();
   const started = Date.now();
 
-  console.log(style.bold(`Auth workshop demo: the eight-step flow against the ${target === "local" ? "local stack" : "deployed stack"}`));
-  if (target === "local") console.log(style.dim("Starting the local stack (Cognito emulator, DynamoDB emulator, local API Gateway)…"));
+  console.log(
+    style.bold(
+      `Auth workshop demo: the eight-step flow against the ${target === "local" ? "local stack" : "deployed stack"}`,
+    ),
+  );
+  if (target === "local")
+    console.log(style.dim("Starting the local stack (Cognito emulator, DynamoDB emulator, local API Gateway)…"));
   const workshop = await openTarget(target);
   try {
     await tellTheStory(workshop, story, curl);
@@ -60,10 +65,14 @@ async function main(): Promise<number> {
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (story.failures.length === 0) {
-    console.log(`\n${PASS} ${style.bold(`All ${story.checks} checks behaved as the story says`)} ${style.dim(`(${seconds} s)`)}`);
+    console.log(
+      `\n${PASS} ${style.bold(`All ${story.checks} checks behaved as the story says`)} ${style.dim(`(${seconds} s)`)}`,
+    );
     return 0;
   }
-  console.log(`\n${FAIL} ${style.bold(`${story.failures.length} of ${story.checks} checks did not behave as the story says:`)}`);
+  console.log(
+    `\n${FAIL} ${style.bold(`${story.failures.length} of ${story.checks} checks did not behave as the story says:`)}`,
+  );
   for (const failure of story.failures) console.log(`  - ${failure}`);
   return 1;
 }
@@ -84,7 +93,9 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
     for (const [name, user] of Object.entries(DEMO_USERS) as [UserName, DemoUser][]) {
       await provision(workshop, operator, user, passwords[name]);
       curl.define(user.passwordVariable, passwords[name]);
-      story.say(`${user.email.padEnd(20)} tenant ${user.tenantId.padEnd(7)} group ${user.role.padEnd(7)} password ${passwords[name]}`);
+      story.say(
+        `${user.email.padEnd(20)} tenant ${user.tenantId.padEnd(7)} group ${user.role.padEnd(7)} password ${passwords[name]}`,
+      );
     }
   } finally {
     operator.destroy();
@@ -106,7 +117,8 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
         AuthParameters: { USERNAME: user.email, PASSWORD: passwords[name] },
       }),
     });
-    const auth = (result.json as { AuthenticationResult?: Record<string, string> } | undefined)?.AuthenticationResult ?? {};
+    const auth =
+      (result.json as { AuthenticationResult?: Record<string, string> } | undefined)?.AuthenticationResult ?? {};
     story.expectStatus(result, 200, `${user.email} signs in`, auth.IdToken ? "" : undefined);
     tokens[name] = { idToken: auth.IdToken ?? "", accessToken: auth.AccessToken ?? "" };
     curl.define(user.tokenVariable, tokens[name].idToken);
@@ -126,9 +138,13 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
   if (workshop.target === "aws") {
     const envFile = await writeDemoEnv(api, workshop.cognitoUrl, tokens, passwords);
     story.say(`The commands use shell variables: \`source ${envFile}\` to type them yourself (tokens live 1 hour).`);
-    story.say("The demo's users stay, with this run's passwords, until `npm run cleanup -- --target aws` removes them.");
+    story.say(
+      "The demo's users stay, with this run's passwords, until `npm run cleanup -- --target aws` removes them.",
+    );
   } else {
-    story.say("The commands use shell variables for the URLs and tokens; this local stack stops with the demo (`npm run local` keeps one running).");
+    story.say(
+      "The commands use shell variables for the URLs and tokens; this local stack stops with the demo (`npm run local` keeps one running).",
+    );
   }
 
   const bearer = (name: UserName) => ({ Authorization: `Bearer ${tokens[name].idToken}` });
@@ -136,9 +152,17 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
   const purchase = { item: "Mechanical keyboard", amountCents: 12900, currency: "USD" };
 
   story.chapter("3-4", "API Gateway hands the token to the Lambda authorizer, which verifies it");
-  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases` }), 401, "no Authorization header: refused before the authorizer runs");
   story.expectStatus(
-    await curl.send({ method: "GET", url: `${api}/purchases`, headers: { Authorization: `Bearer ${tokens.alice.accessToken}` } }),
+    await curl.send({ method: "GET", url: `${api}/purchases` }),
+    401,
+    "no Authorization header: refused before the authorizer runs",
+  );
+  story.expectStatus(
+    await curl.send({
+      method: "GET",
+      url: `${api}/purchases`,
+      headers: { Authorization: `Bearer ${tokens.alice.accessToken}` },
+    }),
     401,
     "an access token where an ID token is required",
   );
@@ -150,7 +174,12 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
 
   story.chapter("5-6", "The authorizer answers with a policy for the user's role; API Gateway enforces it");
   story.expectStatus(
-    await curl.send({ method: "POST", url: `${api}/purchases`, headers: { ...bearer("vera"), "Content-Type": "application/json" }, body: JSON.stringify(purchase) }),
+    await curl.send({
+      method: "POST",
+      url: `${api}/purchases`,
+      headers: { ...bearer("vera"), "Content-Type": "application/json" },
+      body: JSON.stringify(purchase),
+    }),
     403,
     "a viewer may not record a purchase",
   );
@@ -162,8 +191,15 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
   });
   story.expectStatus(created, 201, "a member records a purchase");
   const purchaseId = (created.json as { purchaseId?: string } | undefined)?.purchaseId ?? "missing";
-  story.check((created.json as { tenantId?: string } | undefined)?.tenantId === "acme", "stored under the token's tenant, acme");
-  story.expectStatus(await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: alice }), 403, "a member may not delete");
+  story.check(
+    (created.json as { tenantId?: string } | undefined)?.tenantId === "acme",
+    "stored under the token's tenant, acme",
+  );
+  story.expectStatus(
+    await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: alice }),
+    403,
+    "a member may not delete",
+  );
 
   story.chapter("7", "The purchases Lambda reads and writes only the caller's tenant");
   const bobsOwn = await curl.send({
@@ -173,7 +209,10 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
     body: JSON.stringify({ item: "Coffee beans", amountCents: 1800, currency: "EUR" }),
   });
   story.expectStatus(bobsOwn, 201, "bob (globex) records a purchase, claiming tenant acme in a header");
-  story.check((bobsOwn.json as { tenantId?: string } | undefined)?.tenantId === "globex", "the header is ignored: stored under globex");
+  story.check(
+    (bobsOwn.json as { tenantId?: string } | undefined)?.tenantId === "globex",
+    "the header is ignored: stored under globex",
+  );
   const forged = await curl.send({
     method: "POST",
     url: `${api}/purchases`,
@@ -183,24 +222,60 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
   story.expectStatus(forged, 400, "a tenantId in the body is rejected");
   const bobList = await curl.send({ method: "GET", url: `${api}/purchases`, headers: bearer("bob") });
   story.expectStatus(bobList, 200, "bob lists his tenant's purchases");
-  const bobSees = ((bobList.json as { purchases?: { tenantId: string }[] } | undefined)?.purchases ?? []).map((p) => p.tenantId);
-  story.check(bobSees.length > 0 && bobSees.every((t) => t === "globex"), "bob sees only globex purchases", `(${bobSees.length} listed)`);
-  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases/${purchaseId}`, headers: bearer("bob") }), 404, "bob asks for alice's purchase by id: not found");
-  story.expectStatus(await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: bearer("bob") }), 403, "bob may not delete anything (member)");
+  const bobSees = ((bobList.json as { purchases?: { tenantId: string }[] } | undefined)?.purchases ?? []).map(
+    (p) => p.tenantId,
+  );
+  story.check(
+    bobSees.length > 0 && bobSees.every((t) => t === "globex"),
+    "bob sees only globex purchases",
+    `(${bobSees.length} listed)`,
+  );
+  story.expectStatus(
+    await curl.send({ method: "GET", url: `${api}/purchases/${purchaseId}`, headers: bearer("bob") }),
+    404,
+    "bob asks for alice's purchase by id: not found",
+  );
+  story.expectStatus(
+    await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: bearer("bob") }),
+    403,
+    "bob may not delete anything (member)",
+  );
 
   story.chapter("8", "The answers go back to the users");
   const aliceList = await curl.send({ method: "GET", url: `${api}/purchases?limit=10`, headers: alice });
   story.expectStatus(aliceList, 200, "alice lists acme's purchases");
-  const aliceSees = (aliceList.json as { purchases?: { purchaseId: string; tenantId: string }[] } | undefined)?.purchases ?? [];
-  story.check(aliceSees.some((p) => p.purchaseId === purchaseId) && aliceSees.every((p) => p.tenantId === "acme"), "alice sees her purchase and nothing of globex");
-  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases`, headers: bearer("vera") }), 200, "vera (viewer) may read");
-  story.expectStatus(await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: bearer("adam") }), 204, "adam (admin) deletes the purchase");
-  story.expectStatus(await curl.send({ method: "GET", url: `${api}/purchases/${purchaseId}`, headers: alice }), 404, "and it is gone");
+  const aliceSees =
+    (aliceList.json as { purchases?: { purchaseId: string; tenantId: string }[] } | undefined)?.purchases ?? [];
+  story.check(
+    aliceSees.some((p) => p.purchaseId === purchaseId) && aliceSees.every((p) => p.tenantId === "acme"),
+    "alice sees her purchase and nothing of globex",
+  );
+  story.expectStatus(
+    await curl.send({ method: "GET", url: `${api}/purchases`, headers: bearer("vera") }),
+    200,
+    "vera (viewer) may read",
+  );
+  story.expectStatus(
+    await curl.send({ method: "DELETE", url: `${api}/purchases/${purchaseId}`, headers: bearer("adam") }),
+    204,
+    "adam (admin) deletes the purchase",
+  );
+  story.expectStatus(
+    await curl.send({ method: "GET", url: `${api}/purchases/${purchaseId}`, headers: alice }),
+    404,
+    "and it is gone",
+  );
 }
 
 /** Creates the user; one left by an earlier run (on a deployed stack) is replaced, so only this run's password works. */
-async function provision(workshop: WorkshopTarget, operator: CognitoIdentityProviderClient, user: DemoUser, password: string) {
-  const create = () => workshop.auth.addUserToTenant({ email: user.email, password, tenantId: user.tenantId, role: user.role });
+async function provision(
+  workshop: WorkshopTarget,
+  operator: CognitoIdentityProviderClient,
+  user: DemoUser,
+  password: string,
+) {
+  const create = () =>
+    workshop.auth.addUserToTenant({ email: user.email, password, tenantId: user.tenantId, role: user.role });
   try {
     await create();
   } catch (error) {
@@ -227,7 +302,10 @@ async function writeDemoEnv(
 ) {
   const lines = [`export API='${api}'`, `export COGNITO='${cognitoUrl.replace(/\/$/, "")}'`];
   for (const [name, user] of Object.entries(DEMO_USERS) as [UserName, DemoUser][]) {
-    lines.push(`export ${user.tokenVariable}='${tokens[name].idToken}'`, `export ${user.passwordVariable}='${passwords[name]}'`);
+    lines.push(
+      `export ${user.tokenVariable}='${tokens[name].idToken}'`,
+      `export ${user.passwordVariable}='${passwords[name]}'`,
+    );
   }
   lines.push(`export ALICE_ACCESS_TOKEN='${tokens.alice.accessToken}'`);
   const file = join(PROJECT_ROOT, ".workshop", "demo.env");

@@ -17,7 +17,8 @@ async function main() {
   const apiPort = values.port === undefined ? undefined : Number(values.port);
   const ttl = values["cache-ttl"] === undefined ? undefined : Number(values["cache-ttl"]);
   if (apiPort !== undefined && !Number.isInteger(apiPort)) throw new Error("--port takes a port number.");
-  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600)) throw new Error("--cache-ttl takes seconds, 0 to 3600.");
+  if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600))
+    throw new Error("--cache-ttl takes seconds, 0 to 3600.");
 
   console.log(style.dim("Starting the local stack…"));
   const stack = await startLocalStack({

@@ -5,7 +5,11 @@ import { runMain } from "./lib/cli-args.ts";
 import { PASS, style } from "./lib/console-style.ts";
 
 async function main() {
-  console.log(style.dim("Running each step's checkpoint on your code in steps/ (a minute or two: step 6 builds twelve broken systems)…"));
+  console.log(
+    style.dim(
+      "Running each step's checkpoint on your code in steps/ (a minute or two: step 6 builds twelve broken systems)…",
+    ),
+  );
   for (const step of STEPS) {
     const label = `Step ${step.number} ${step.title}`.padEnd(32);
     if (!stepExists(step)) {
@@ -15,7 +19,9 @@ async function main() {
     const { checks, loadErrors } = await runCheckpoint(step, "steps");
     const passed = checks.filter((c) => c.passed).length;
     const done = loadErrors.length === 0 && checks.length > 0 && passed === checks.length;
-    console.log(`${done ? PASS : " "} ${label} ${done ? "passed" : style.yellow("not yet")} ${style.dim(`(${passed}/${checks.length})`)}`);
+    console.log(
+      `${done ? PASS : " "} ${label} ${done ? "passed" : style.yellow("not yet")} ${style.dim(`(${passed}/${checks.length})`)}`,
+    );
   }
 }
 

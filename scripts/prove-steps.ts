@@ -19,7 +19,8 @@ async function proveStep(step: StepInfo): Promise<string[]> {
 
   const solution = await runCheckpoint(step, "solutions");
   problems.push(...solution.loadErrors.map((e) => `solution: ${e}`));
-  for (const check of solution.checks.filter((c) => !c.passed)) problems.push(`solution fails "${check.name}": ${check.reason}`);
+  for (const check of solution.checks.filter((c) => !c.passed))
+    problems.push(`solution fails "${check.name}": ${check.reason}`);
   problems.push(...pointerProblems(step, solution.checks));
 
   const starter = await runCheckpoint(step, "steps");
@@ -27,7 +28,8 @@ async function proveStep(step: StepInfo): Promise<string[]> {
   const failures = starter.checks.filter((c) => !c.passed);
   if (failures.length === 0) problems.push("starter passes every check: the learner has nothing to do");
   for (const check of failures) {
-    if (!check.reason?.includes("TODO")) problems.push(`starter fails "${check.name}" for a reason that is not a TODO: ${check.reason}`);
+    if (!check.reason?.includes("TODO"))
+      problems.push(`starter fails "${check.name}" for a reason that is not a TODO: ${check.reason}`);
   }
   if (starter.checks.length !== solution.checks.length) {
     problems.push(`starter ran ${starter.checks.length} checks, solution ${solution.checks.length}`);
@@ -56,7 +58,9 @@ async function main(): Promise<number> {
   let passed = 0;
   let failed = 0;
   const authoring = manifestProblems(PROJECT_ROOT, STEPS);
-  console.log(`${authoring.length === 0 ? PASS : FAIL} the manifest, the step folders, their TODOs, scripts and README agree`);
+  console.log(
+    `${authoring.length === 0 ? PASS : FAIL} the manifest, the step folders, their TODOs, scripts and README agree`,
+  );
   for (const problem of authoring) console.log(`    ${problem}`);
   if (authoring.length > 0) failed += 1;
   // `npx tsx scripts/prove-steps.ts 3` proves step 3 only.

@@ -21,7 +21,9 @@ async function main(): Promise<number> {
   // No deployed stack: one sentence saying so, before vitest starts.
   if (target === "aws") await readOutputsFile("aws");
   if (target === "aws" || (await localStackIsRunning())) {
-    console.log(style.dim(`Running ${suiteFile} against the ${target === "aws" ? "deployed" : "running local"} stack…`));
+    console.log(
+      style.dim(`Running ${suiteFile} against the ${target === "aws" ? "deployed" : "running local"} stack…`),
+    );
     return (await runValidationSuite({ suiteFile, target, inherit: true })).passed ? 0 : 1;
   }
 

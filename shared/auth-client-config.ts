@@ -20,5 +20,7 @@ export function authClientConfig(outputs: PoolOutputs, clientId = outputs.UserPo
 
 /** Where the app's sign-in call goes: Cognito's public endpoint for the Region, or the emulator. */
 export function cognitoUrl(outputs: PoolOutputs): string {
-  return outputs.CognitoEndpoint ? `${outputs.CognitoEndpoint}/` : `https://cognito-idp.${outputs.Region}.amazonaws.com/`;
+  return outputs.CognitoEndpoint
+    ? `${outputs.CognitoEndpoint}/`
+    : `https://cognito-idp.${outputs.Region}.amazonaws.com/`;
 }

@@ -26,7 +26,11 @@ export function outputsFilePath(target: Target): string {
   return process.env.WORKSHOP_OUTPUTS_FILE ?? join(PROJECT_ROOT, ".workshop", `outputs.${target}.json`);
 }
 
-export async function writeOutputsFile(target: Target, outputs: StackOutputs, file = outputsFilePath(target)): Promise<string> {
+export async function writeOutputsFile(
+  target: Target,
+  outputs: StackOutputs,
+  file = outputsFilePath(target),
+): Promise<string> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify({ [STACK_NAME]: outputs }, null, 2)}\n`);
   return file;

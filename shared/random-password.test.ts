@@ -5,7 +5,11 @@ import { randomPassword } from "./random-password.ts";
 /** The deployed pool's policy (solutions/02-user-pool): 12 or more, lower, upper, digit and one of Cognito's symbols. */
 const COGNITO_SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
 const meetsPoolPolicy = (password: string) =>
-  password.length >= 12 && /[a-z]/.test(password) && /[A-Z]/.test(password) && /[0-9]/.test(password) && [...password].some((c) => COGNITO_SYMBOLS.includes(c));
+  password.length >= 12 &&
+  /[a-z]/.test(password) &&
+  /[A-Z]/.test(password) &&
+  /[0-9]/.test(password) &&
+  [...password].some((c) => COGNITO_SYMBOLS.includes(c));
 
 describe("randomPassword", () => {
   it("meets the pool's password policy, every time", () => {

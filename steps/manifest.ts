@@ -53,7 +53,8 @@ export const STEPS: readonly StepEntry[] = [
       "verify-signature.ts": [
         {
           number: 3,
-          concept: "Node's crypto.verify and createPublicKey with a JWK; why the verifier, not the token, picks the algorithm (RFC 8725, 3.1).",
+          concept:
+            "Node's crypto.verify and createPublicKey with a JWK; why the verifier, not the token, picks the algorithm (RFC 8725, 3.1).",
           docs: "https://nodejs.org/api/crypto.html#cryptoverifyalgorithm-data-key-signature-callback",
         },
       ],
@@ -141,7 +142,7 @@ export const STEPS: readonly StepEntry[] = [
         },
         {
           number: 3,
-          concept: "How an authorizer says 401: the exact error \"Unauthorized\".",
+          concept: 'How an authorizer says 401: the exact error "Unauthorized".',
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html",
         },
         {
@@ -253,13 +254,26 @@ export const STEPS: readonly StepEntry[] = [
         },
         { number: 2, concept: "ID tokens and access tokens: what token_use tells the authorizer (step 01)." },
         { number: 3, concept: "The aud claim names the app client a token was issued to (step 01, TODO 5)." },
-        { number: 4, concept: "A signature covers header and payload: change either and it no longer verifies (step 01, TODO 3)." },
-        { number: 5, concept: "The exp claim, and minting a token with the emulator's public key (shared/test-helpers/token-factory.ts)." },
+        {
+          number: 4,
+          concept: "A signature covers header and payload: change either and it no longer verifies (step 01, TODO 3).",
+        },
+        {
+          number: 5,
+          concept:
+            "The exp claim, and minting a token with the emulator's public key (shared/test-helpers/token-factory.ts).",
+        },
         { number: 6, concept: "Which role may call which route: ROUTES in shared/runtime/purchases-api.ts." },
         { number: 7, concept: "A 403 must change nothing: read the purchase back after the refused DELETE." },
-        { number: 8, concept: "API Gateway caches an authorizer's policy per token for every route (step 04, TODO 3)." },
+        {
+          number: 8,
+          concept: "API Gateway caches an authorizer's policy per token for every route (step 04, TODO 3).",
+        },
         { number: 9, concept: "The tenant comes from the authorizer's context and nowhere else (step 05, TODO 1)." },
-        { number: 10, concept: "A purchase body's fields, and the 400 that names the one that is wrong (step 05's README)." },
+        {
+          number: 10,
+          concept: "A purchase body's fields, and the 400 that names the one that is wrong (step 05's README).",
+        },
         { number: 11, concept: "Two tenants, two lists: what one creates the other never sees." },
         { number: 12, concept: "Why a 404 and not a 403: existence is not revealed (step 05's README)." },
       ],

@@ -12,10 +12,34 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS = {
-  alice: { tokenVariable: "ALICE_TOKEN", passwordVariable: "ALICE_PASSWORD", email: "alice@acme.example", tenantId: "acme", role: "member" },
-  vera: { tokenVariable: "VERA_TOKEN", passwordVariable: "VERA_PASSWORD", email: "vera@acme.example", tenantId: "acme", role: "viewer" },
-  adam: { tokenVariable: "ADAM_TOKEN", passwordVariable: "ADAM_PASSWORD", email: "adam@acme.example", tenantId: "acme", role: "admin" },
-  bob: { tokenVariable: "BOB_TOKEN", passwordVariable: "BOB_PASSWORD", email: "bob@globex.example", tenantId: "globex", role: "member" },
+  alice: {
+    tokenVariable: "ALICE_TOKEN",
+    passwordVariable: "ALICE_PASSWORD",
+    email: "alice@acme.example",
+    tenantId: "acme",
+    role: "member",
+  },
+  vera: {
+    tokenVariable: "VERA_TOKEN",
+    passwordVariable: "VERA_PASSWORD",
+    email: "vera@acme.example",
+    tenantId: "acme",
+    role: "viewer",
+  },
+  adam: {
+    tokenVariable: "ADAM_TOKEN",
+    passwordVariable: "ADAM_PASSWORD",
+    email: "adam@acme.example",
+    tenantId: "acme",
+    role: "admin",
+  },
+  bob: {
+    tokenVariable: "BOB_TOKEN",
+    passwordVariable: "BOB_PASSWORD",
+    email: "bob@globex.example",
+    tenantId: "globex",
+    role: "member",
+  },
 } as const satisfies Record<string, DemoUser>;
 
 export const DEMO_EMAILS = Object.values(DEMO_USERS).map((user) => user.email);
@@ -28,5 +52,8 @@ export type DemoUserName = keyof typeof DEMO_USERS;
  * admin on a deployed stack.
  */
 export function newDemoPasswords(): Record<DemoUserName, string> {
-  return Object.fromEntries(Object.keys(DEMO_USERS).map((name) => [name, randomPassword()])) as Record<DemoUserName, string>;
+  return Object.fromEntries(Object.keys(DEMO_USERS).map((name) => [name, randomPassword()])) as Record<
+    DemoUserName,
+    string
+  >;
 }

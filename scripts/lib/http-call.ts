@@ -31,9 +31,11 @@ export class CurlPrinter {
     const parts = ["curl -s"];
     if (call.method !== "GET") parts.push(`-X ${call.method}`);
     parts.push(`"${this.substitute(call.url)}"`);
-    for (const [name, value] of Object.entries(call.headers ?? {})) parts.push(`-H "${name}: ${this.substitute(value)}"`);
+    for (const [name, value] of Object.entries(call.headers ?? {}))
+      parts.push(`-H "${name}: ${this.substitute(value)}"`);
     // In the single-quoted body a variable needs the quotes closed around it: '{"a":"'"$VAR"'"}'.
-    if (call.body !== undefined) parts.push(`-d '${this.substitute(call.body.replaceAll("'", "'\\''"), (name) => `'"${name}"'`)}'`);
+    if (call.body !== undefined)
+      parts.push(`-d '${this.substitute(call.body.replaceAll("'", "'\\''"), (name) => `'"${name}"'`)}'`);
     return parts.join(" ");
   }
 

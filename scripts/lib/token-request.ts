@@ -5,7 +5,8 @@ import type { Target } from "../../shared/outputs-file.ts";
 import { targetOf } from "./cli-args.ts";
 import { roleFromGroups } from "../../solutions/04-policy-and-context/tenant-policy.ts";
 
-export const TOKEN_USAGE = "Usage: npm run token -- EMAIL TENANT [viewer|member|admin] [--target aws --password PASSWORD]";
+export const TOKEN_USAGE =
+  "Usage: npm run token -- EMAIL TENANT [viewer|member|admin] [--target aws --password PASSWORD]";
 
 /**
  * The password of users `npm run token` creates on the local stack, whose
@@ -32,7 +33,8 @@ export function parseTokenArgs(argv: string[], env: Record<string, string | unde
   });
   const [email, tenantId, role] = positionals;
   if (!email || !tenantId) throw new Error(TOKEN_USAGE);
-  if (role !== undefined && !ROLES.includes(role as Role)) throw new Error(`The role must be one of ${ROLES.join(", ")}.`);
+  if (role !== undefined && !ROLES.includes(role as Role))
+    throw new Error(`The role must be one of ${ROLES.join(", ")}.`);
   const target = targetOf(values.target);
   const password = values.password ?? env.WORKSHOP_PASSWORD ?? (target === "local" ? LOCAL_TOKEN_PASSWORD : undefined);
   if (!password) {
@@ -47,8 +49,14 @@ export function parseTokenArgs(argv: string[], env: Record<string, string | unde
  * One line for stderr when an existing user is not the TENANT or ROLE asked
  * for (read from their ID token: what the API will see), or undefined.
  */
-export function existingUserNote(request: Pick<TokenRequest, "email" | "tenantId" | "role" | "roleGiven">, idToken: string): string | undefined {
-  const claims = JSON.parse(Buffer.from(idToken.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+export function existingUserNote(
+  request: Pick<TokenRequest, "email" | "tenantId" | "role" | "roleGiven">,
+  idToken: string,
+): string | undefined {
+  const claims = JSON.parse(Buffer.from(idToken.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<
+    string,
+    unknown
+  >;
   const tenant = String(claims["custom:tenantId"] ?? "");
   const role = roleFromGroups(claims["cognito:groups"]);
   const ignored = [

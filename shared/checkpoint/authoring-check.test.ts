@@ -52,11 +52,32 @@ describe("the manifest agrees with the tree", () => {
   });
 
   it.each([
-    ["an unlisted step folder", (w: (p: string, t: string) => void) => w("steps/99-extra/checkpoint/x.test.ts", ""), "steps/99-extra is not in steps/manifest.ts"],
-    ["a TODO the manifest does not list", (w: (p: string, t: string) => void) => w("steps/01-basics/decode.ts", "// TODO 1: a\n// TODO 2: b\n"), "has TODO 2"],
-    ["a listed TODO the file lacks", (w: (p: string, t: string) => void) => w("steps/01-basics/decode.ts", "// nothing to do\n"), "lists TODO 1"],
-    ["a check:step script that disagrees", (w: (p: string, t: string) => void) => w("package.json", JSON.stringify({ scripts: { "check:step-1": "tsx x.ts" } })), '"check:step-1" should be'],
-    ["a README row that disagrees", (w: (p: string, t: string) => void) => w("README.md", "| [01 Basic](steps/01-basics/README.md) | 2 | x | y |\n"), "README.md's row for step 1"],
+    [
+      "an unlisted step folder",
+      (w: (p: string, t: string) => void) => w("steps/99-extra/checkpoint/x.test.ts", ""),
+      "steps/99-extra is not in steps/manifest.ts",
+    ],
+    [
+      "a TODO the manifest does not list",
+      (w: (p: string, t: string) => void) => w("steps/01-basics/decode.ts", "// TODO 1: a\n// TODO 2: b\n"),
+      "has TODO 2",
+    ],
+    [
+      "a listed TODO the file lacks",
+      (w: (p: string, t: string) => void) => w("steps/01-basics/decode.ts", "// nothing to do\n"),
+      "lists TODO 1",
+    ],
+    [
+      "a check:step script that disagrees",
+      (w: (p: string, t: string) => void) =>
+        w("package.json", JSON.stringify({ scripts: { "check:step-1": "tsx x.ts" } })),
+      '"check:step-1" should be',
+    ],
+    [
+      "a README row that disagrees",
+      (w: (p: string, t: string) => void) => w("README.md", "| [01 Basic](steps/01-basics/README.md) | 2 | x | y |\n"),
+      "README.md's row for step 1",
+    ],
   ])("refuses %s, in one sentence naming it", (_what, change, expected) => {
     const problems = manifestProblems(workshop(change), [step]);
     expect(problems.join("\n")).toContain(expected);

@@ -33,7 +33,8 @@ export function manifestProblems(root: string, steps: readonly StepEntry[]): str
 
   steps.forEach((step, index) => {
     const name = `step ${step.number} (${step.slug})`;
-    if (step.number !== index + 1) problems.push(`${name} is entry ${index + 1} of ${MANIFEST}: number the steps 1, 2, 3… in order.`);
+    if (step.number !== index + 1)
+      problems.push(`${name} is entry ${index + 1} of ${MANIFEST}: number the steps 1, 2, 3… in order.`);
     if (!step.slug.startsWith(`${String(step.number).padStart(2, "0")}-`)) {
       problems.push(`${name}: its folder should start with ${String(step.number).padStart(2, "0")}-.`);
     }
@@ -62,15 +63,21 @@ function todoProblems(root: string, step: StepEntry): string[] {
     const path = join(folder, file);
     const present = existsSync(path) ? todoNumbers(readFileSync(path, "utf8")) : new Set<number>();
     for (const todo of todos) {
-      if (!present.has(todo.number)) problems.push(`${MANIFEST} lists TODO ${todo.number} of steps/${step.slug}/${file}, which the file does not have.`);
-      if (!todo.concept.trim()) problems.push(`${MANIFEST}: TODO ${todo.number} of steps/${step.slug}/${file} has an empty hint.`);
+      if (!present.has(todo.number))
+        problems.push(
+          `${MANIFEST} lists TODO ${todo.number} of steps/${step.slug}/${file}, which the file does not have.`,
+        );
+      if (!todo.concept.trim())
+        problems.push(`${MANIFEST}: TODO ${todo.number} of steps/${step.slug}/${file} has an empty hint.`);
     }
   }
   return problems;
 }
 
 function scriptProblems(root: string, steps: readonly StepEntry[]): string[] {
-  const { scripts = {} } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  const { scripts = {} } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
   const problems: string[] = [];
   for (const step of steps) {
     const expected = `tsx scripts/check-step.ts ${step.number}`;
@@ -79,7 +86,8 @@ function scriptProblems(root: string, steps: readonly StepEntry[]): string[] {
     }
   }
   for (const name of Object.keys(scripts).filter((s) => /^check:step-\d+$/.test(s))) {
-    if (!steps.some((s) => name === `check:step-${s.number}`)) problems.push(`package.json: "${name}" names a step ${MANIFEST} does not list.`);
+    if (!steps.some((s) => name === `check:step-${s.number}`))
+      problems.push(`package.json: "${name}" names a step ${MANIFEST} does not list.`);
   }
   return problems;
 }
@@ -87,8 +95,11 @@ function scriptProblems(root: string, steps: readonly StepEntry[]): string[] {
 function readmeProblems(root: string, steps: readonly StepEntry[]): string[] {
   const lines = readFileSync(join(root, "README.md"), "utf8").split("\n");
   const rows = lines.filter((line) => /^\| \[\d\d /.test(line));
-  const problems = steps.filter((step) => !lines.includes(readmeRow(step))).map((step) => `README.md's row for step ${step.number} should read: ${readmeRow(step)}`);
-  if (rows.length !== steps.length) problems.push(`README.md's table of steps has ${rows.length} rows; ${MANIFEST} lists ${steps.length} steps.`);
+  const problems = steps
+    .filter((step) => !lines.includes(readmeRow(step)))
+    .map((step) => `README.md's row for step ${step.number} should read: ${readmeRow(step)}`);
+  if (rows.length !== steps.length)
+    problems.push(`README.md's table of steps has ${rows.length} rows; ${MANIFEST} lists ${steps.length} steps.`);
   return problems;
 }
 
@@ -112,14 +123,17 @@ export function pointerProblems(step: StepEntry, checks: readonly { name: string
     const file = match[1] ?? (files.length === 1 ? files[0] : undefined);
     const number = Number(match[2]);
     if (!file || !step.todos[file]?.some((t) => t.number === number)) {
-      problems.push(`steps/${step.slug}: check "${check.name}" points at ${check.todo}, which ${file ? `steps/${step.slug}/${file}` : "no single file"} does not have.`);
+      problems.push(
+        `steps/${step.slug}: check "${check.name}" points at ${check.todo}, which ${file ? `steps/${step.slug}/${file}` : "no single file"} does not have.`,
+      );
       continue;
     }
     pointedAt.add(`${file}#${number}`);
   }
   for (const [file, todos] of Object.entries(step.todos)) {
     for (const todo of todos) {
-      if (!pointedAt.has(`${file}#${todo.number}`)) problems.push(`steps/${step.slug}/${file}: no check points at TODO ${todo.number}.`);
+      if (!pointedAt.has(`${file}#${todo.number}`))
+        problems.push(`steps/${step.slug}/${file}: no check points at TODO ${todo.number}.`);
     }
   }
   return problems;

@@ -88,7 +88,8 @@ export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promis
     if (previousTarget === undefined) delete process.env[CHECK_TARGET_ENV];
     else process.env[CHECK_TARGET_ENV] = previousTarget;
   }
-  if (checks.length === 0 && loadErrors.length === 0) loadErrors.push(`no checks found in ${relative(PROJECT_ROOT, checkpointDir)}`);
+  if (checks.length === 0 && loadErrors.length === 0)
+    loadErrors.push(`no checks found in ${relative(PROJECT_ROOT, checkpointDir)}`);
   return { checks, loadErrors };
 }
 
@@ -99,7 +100,11 @@ export function checkpointFiles(step: StepInfo): string[] {
 
 /** The error of the nearest enclosing suite or module that failed (a beforeAll, say). */
 function hookError(testCase: TestCase): { message: string; stack?: string } {
-  for (let parent: TestCase["parent"] | undefined = testCase.parent; parent; parent = parent.type === "suite" ? parent.parent : undefined) {
+  for (
+    let parent: TestCase["parent"] | undefined = testCase.parent;
+    parent;
+    parent = parent.type === "suite" ? parent.parent : undefined
+  ) {
     const [error] = parent.errors();
     if (error) return { message: `did not run: ${error.message}`, stack: error.stack };
   }
@@ -121,5 +126,10 @@ function stripAnsi(text: string): string {
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").find((line) => line.trim().length > 0)?.trim() ?? text;
+  return (
+    text
+      .split("\n")
+      .find((line) => line.trim().length > 0)
+      ?.trim() ?? text
+  );
 }

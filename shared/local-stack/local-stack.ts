@@ -9,7 +9,10 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AUTHORIZER, CORS, LOCAL_WEB_APP_ORIGIN, ROUTES, STAGE_NAME } from "../runtime/purchases-api.ts";
 import { createAuthorizer, type AuthorizerConfig } from "../../solutions/03-authorizer/authorizer.ts";
-import { createPurchasesHandler, type PurchasesHandlerConfig } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
+import {
+  createPurchasesHandler,
+  type PurchasesHandlerConfig,
+} from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
 import { startLocalApiGateway } from "./api-gateway/index.ts";
 import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito/cognito-emulator.ts";

@@ -28,10 +28,34 @@ export interface RouteDefinition {
 export const STAGE_NAME = "prod";
 
 export const ROUTES: readonly RouteDefinition[] = [
-  { method: "GET", path: "/purchases", function: "purchases", roles: ["viewer", "member", "admin"], summary: "list the tenant's purchases" },
-  { method: "POST", path: "/purchases", function: "purchases", roles: ["member", "admin"], summary: "record a purchase" },
-  { method: "GET", path: "/purchases/{purchaseId}", function: "purchases", roles: ["viewer", "member", "admin"], summary: "read one purchase" },
-  { method: "DELETE", path: "/purchases/{purchaseId}", function: "purchases", roles: ["admin"], summary: "delete one purchase" },
+  {
+    method: "GET",
+    path: "/purchases",
+    function: "purchases",
+    roles: ["viewer", "member", "admin"],
+    summary: "list the tenant's purchases",
+  },
+  {
+    method: "POST",
+    path: "/purchases",
+    function: "purchases",
+    roles: ["member", "admin"],
+    summary: "record a purchase",
+  },
+  {
+    method: "GET",
+    path: "/purchases/{purchaseId}",
+    function: "purchases",
+    roles: ["viewer", "member", "admin"],
+    summary: "read one purchase",
+  },
+  {
+    method: "DELETE",
+    path: "/purchases/{purchaseId}",
+    function: "purchases",
+    roles: ["admin"],
+    summary: "delete one purchase",
+  },
 ];
 
 /**

@@ -13,5 +13,11 @@ export function emulatorSigningKey(): SigningKey {
   const publicKey = createPublicKey(privateKey);
   const { n, e } = publicKey.export({ format: "jwk" }) as { n: string; e: string };
   const jwk: Jwk = { kty: "RSA", n, e, kid, alg: "RS256", use: "sig" };
-  return { kid, privateKey, publicKey, jwk, publicKeyPem: publicKey.export({ format: "pem", type: "spki" }).toString() };
+  return {
+    kid,
+    privateKey,
+    publicKey,
+    jwk,
+    publicKeyPem: publicKey.export({ format: "pem", type: "spki" }).toString(),
+  };
 }

@@ -53,7 +53,9 @@ export interface ProxyEventOptions {
  */
 export function proxyEvent(options: ProxyEventOptions): APIGatewayProxyEvent {
   const pathParameters = options.pathParameters ?? {};
-  const rawPathParameters = Object.fromEntries(Object.entries(pathParameters).map(([name, value]) => [name, encodeURIComponent(value)]));
+  const rawPathParameters = Object.fromEntries(
+    Object.entries(pathParameters).map(([name, value]) => [name, encodeURIComponent(value)]),
+  );
   const path = options.resource.replace(/\{([^}]+)\}/g, (_, name: string) => {
     const value = rawPathParameters[name];
     if (value === undefined) throw new Error(`proxyEvent: no value for path parameter ${name}`);

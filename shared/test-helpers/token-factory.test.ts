@@ -37,12 +37,15 @@ beforeAll(() => {
 });
 
 describe("base64url", () => {
-  it.each(["", "f", "fo", "foo", "foob", "\u00ff\u00fe?>", "ünïcødé ☕"])("round-trips %j without padding or +/", (text) => {
-    const encoded = base64UrlEncode(text);
-    expect(encoded).toMatch(/^[A-Za-z0-9_-]*$/);
-    expect(encoded).toBe(Buffer.from(text).toString("base64url"));
-    expect(base64UrlDecode(encoded).toString("utf8")).toBe(text);
-  });
+  it.each(["", "f", "fo", "foo", "foob", "\u00ff\u00fe?>", "ünïcødé ☕"])(
+    "round-trips %j without padding or +/",
+    (text) => {
+      const encoded = base64UrlEncode(text);
+      expect(encoded).toMatch(/^[A-Za-z0-9_-]*$/);
+      expect(encoded).toBe(Buffer.from(text).toString("base64url"));
+      expect(base64UrlDecode(encoded).toString("utf8")).toBe(text);
+    },
+  );
 });
 
 describe("createSigningKey", () => {
@@ -69,7 +72,11 @@ describe("signJwt", () => {
 
   it("RS256 by default, header { alg, typ, kid }, verifiable with the public JWK", () => {
     const token = signJwt({ key, payload });
-    expect(decodeJwt(token)).toEqual({ header: { alg: "RS256", typ: "JWT", kid: "kid-1" }, payload, signature: expect.any(String) });
+    expect(decodeJwt(token)).toEqual({
+      header: { alg: "RS256", typ: "JWT", kid: "kid-1" },
+      payload,
+      signature: expect.any(String),
+    });
     expect(rsaSignatureValid(token, key.jwk, "sha256")).toBe(true);
     expect(rsaSignatureValid(token, createSigningKey().jwk, "sha256")).toBe(false);
   });
@@ -86,7 +93,13 @@ describe("signJwt", () => {
       const token = signJwt({ key, payload, algorithm: "HS256", hmacSecret: secret });
       const [h, p, s] = token.split(".");
       expect(decodeJwt(token).header.alg).toBe("HS256");
-      expect(s).toBe(base64UrlEncode(createHmac("sha256", secret ?? key.publicKeyPem).update(`${h}.${p}`).digest()));
+      expect(s).toBe(
+        base64UrlEncode(
+          createHmac("sha256", secret ?? key.publicKeyPem)
+            .update(`${h}.${p}`)
+            .digest(),
+        ),
+      );
     }
   });
 
@@ -103,8 +116,23 @@ describe("signJwt", () => {
 
   it("puts any header field in, and leaves out fields set to undefined", () => {
     const attacker = createSigningKey();
-    const token = signJwt({ key, payload, header: { jwk: attacker.jwk, jku: "https://evil.test/jwks", x5u: "https://evil.test/c.pem", kid: undefined, typ: undefined } });
-    expect(decodeJwt(token).header).toEqual({ alg: "RS256", jwk: attacker.jwk, jku: "https://evil.test/jwks", x5u: "https://evil.test/c.pem" });
+    const token = signJwt({
+      key,
+      payload,
+      header: {
+        jwk: attacker.jwk,
+        jku: "https://evil.test/jwks",
+        x5u: "https://evil.test/c.pem",
+        kid: undefined,
+        typ: undefined,
+      },
+    });
+    expect(decodeJwt(token).header).toEqual({
+      alg: "RS256",
+      jwk: attacker.jwk,
+      jku: "https://evil.test/jwks",
+      x5u: "https://evil.test/c.pem",
+    });
   });
 
   it("signatureOverride replaces the signature segment", () => {
@@ -136,7 +164,15 @@ describe("tampering", () => {
 
 describe("Cognito claims", () => {
   it("an ID token looks like Cognito's", () => {
-    const claims = cognitoIdTokenClaims({ ...pool, sub: "sub-1", email: "a@b.test", tenantId: "t-1", groups: ["admin"], now: 1_700_000_000, ttlSeconds: 60 });
+    const claims = cognitoIdTokenClaims({
+      ...pool,
+      sub: "sub-1",
+      email: "a@b.test",
+      tenantId: "t-1",
+      groups: ["admin"],
+      now: 1_700_000_000,
+      ttlSeconds: 60,
+    });
     expect(claims).toEqual({
       sub: "sub-1",
       "cognito:groups": ["admin"],
@@ -169,7 +205,13 @@ describe("Cognito claims", () => {
 
   it("an access token has client_id and scope, no aud and no custom attributes", () => {
     const claims = cognitoAccessTokenClaims({ ...pool, sub: "sub-1", tenantId: "t-1", groups: ["viewer"] });
-    expect(claims).toMatchObject({ token_use: "access", client_id: "client-123", scope: "aws.cognito.signin.user.admin", username: "sub-1", "cognito:groups": ["viewer"] });
+    expect(claims).toMatchObject({
+      token_use: "access",
+      client_id: "client-123",
+      scope: "aws.cognito.signin.user.admin",
+      username: "sub-1",
+      "cognito:groups": ["viewer"],
+    });
     expect(claims).not.toHaveProperty("aud");
     expect(claims).not.toHaveProperty("custom:tenantId");
     expect(claims).not.toHaveProperty("email");

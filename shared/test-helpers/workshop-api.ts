@@ -93,7 +93,13 @@ export class WorkshopApi {
   async call<T = any>(
     method: string,
     path: string,
-    options: { token?: string; authorization?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    options: {
+      token?: string;
+      authorization?: string;
+      body?: unknown;
+      rawBody?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const authorization = options.authorization ?? (options.token ? `Bearer ${options.token}` : undefined);
@@ -122,7 +128,9 @@ export class WorkshopApi {
   async cleanup(): Promise<void> {
     const tenants = [...new Set(this.createdUsers.map((u) => u.tenantId))];
     for (const tenantId of tenants) {
-      const admin = this.createdUsers.find((u) => u.tenantId === tenantId && u.role === "admin") ?? (await this.user(tenantId, "admin"));
+      const admin =
+        this.createdUsers.find((u) => u.tenantId === tenantId && u.role === "admin") ??
+        (await this.user(tenantId, "admin"));
       let page: ApiResponse<{ purchases?: { purchaseId: string }[]; nextToken?: string }>;
       do {
         page = await this.call("GET", "/purchases?limit=100", { token: admin.idToken });

@@ -3,7 +3,13 @@
  * valid, from our user pool, for our app client, and the right kind of token?
  */
 import type { JwtPayload } from "./decode-jwt.ts";
-import { MalformedJwtError, TokenExpiredError, WrongAudienceError, WrongIssuerError, WrongTokenUseError } from "./jwt-errors.ts";
+import {
+  MalformedJwtError,
+  TokenExpiredError,
+  WrongAudienceError,
+  WrongIssuerError,
+  WrongTokenUseError,
+} from "./jwt-errors.ts";
 
 /** How far this machine's clock may be behind Cognito's before a just-expired token is refused. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
@@ -19,10 +25,15 @@ export interface ExpectedClaims {
 }
 
 /** Throws unless `exp` (seconds since the epoch) is later than now, give or take the clock skew. */
-export function checkExpiry(payload: JwtPayload, nowSeconds: number, clockSkewSeconds: number = DEFAULT_CLOCK_SKEW_SECONDS): void {
+export function checkExpiry(
+  payload: JwtPayload,
+  nowSeconds: number,
+  clockSkewSeconds: number = DEFAULT_CLOCK_SKEW_SECONDS,
+): void {
   const { exp } = payload;
   // A token that never expires is never acceptable from Cognito.
-  if (typeof exp !== "number" || !Number.isFinite(exp)) throw new MalformedJwtError("the payload has no numeric exp claim");
+  if (typeof exp !== "number" || !Number.isFinite(exp))
+    throw new MalformedJwtError("the payload has no numeric exp claim");
   if (nowSeconds >= exp + clockSkewSeconds) throw new TokenExpiredError(exp, nowSeconds, clockSkewSeconds);
 }
 

@@ -70,7 +70,9 @@ export class InvalidSignatureError extends JwtError {
   override name = "InvalidSignatureError";
 
   constructor() {
-    super("The signature does not match the token's header and payload for this key: the token was changed after signing, or signed with another key.");
+    super(
+      "The signature does not match the token's header and payload for this key: the token was changed after signing, or signed with another key.",
+    );
   }
 }
 
@@ -99,7 +101,9 @@ export class WrongIssuerError extends JwtError {
     readonly actual: unknown,
     readonly expected: string,
   ) {
-    super(`The token's iss is ${shown(actual)}, not the expected user pool "${expected}": another pool (or anyone) issued it.`);
+    super(
+      `The token's iss is ${shown(actual)}, not the expected user pool "${expected}": another pool (or anyone) issued it.`,
+    );
   }
 }
 
@@ -113,7 +117,9 @@ export class WrongAudienceError extends JwtError {
     readonly actual: unknown,
     readonly expected: string,
   ) {
-    super(`The token's ${claim} is ${shown(actual)}, not this app client "${expected}": it was issued for another application.`);
+    super(
+      `The token's ${claim} is ${shown(actual)}, not this app client "${expected}": it was issued for another application.`,
+    );
   }
 }
 

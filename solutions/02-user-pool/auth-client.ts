@@ -89,14 +89,19 @@ export class AuthClient {
 
   async confirmSignUp(email: string, code: string): Promise<void> {
     await this.call(() =>
-      this.cognito.send(new ConfirmSignUpCommand({ ClientId: this.config.clientId, Username: email, ConfirmationCode: code })),
+      this.cognito.send(
+        new ConfirmSignUpCommand({ ClientId: this.config.clientId, Username: email, ConfirmationCode: code }),
+      ),
     );
   }
 
   async signIn(email: string, password: string): Promise<Tokens> {
     const out = await this.initiateAuth("USER_PASSWORD_AUTH", { USERNAME: email, PASSWORD: password });
     if (out.ChallengeName) {
-      throw new AuthError(out.ChallengeName, `Cognito asks for the ${out.ChallengeName} challenge, which this client does not answer.`);
+      throw new AuthError(
+        out.ChallengeName,
+        `Cognito asks for the ${out.ChallengeName} challenge, which this client does not answer.`,
+      );
     }
     return tokensFrom(out.AuthenticationResult);
   }
@@ -132,12 +137,19 @@ export class AuthClient {
     );
     await this.call(() =>
       this.cognito.send(
-        new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }),
+        new AdminSetUserPasswordCommand({
+          UserPoolId: userPoolId,
+          Username: user.email,
+          Password: user.password,
+          Permanent: true,
+        }),
       ),
     );
     if (user.role) {
       await this.call(() =>
-        this.cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: user.role })),
+        this.cognito.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: user.role }),
+        ),
       );
     }
   }
@@ -151,10 +163,19 @@ export class AuthClient {
    * PreventUserExistenceErrors on, an unknown email and a wrong password are
    * the same NotAuthorizedException, so the message cannot tell them apart.
    */
-  private async initiateAuth(authFlow: AuthFlowType, authParameters: Record<string, string>): Promise<InitiateAuthCommandOutput> {
+  private async initiateAuth(
+    authFlow: AuthFlowType,
+    authParameters: Record<string, string>,
+  ): Promise<InitiateAuthCommandOutput> {
     try {
       return await this.call(() =>
-        this.cognito.send(new InitiateAuthCommand({ ClientId: this.config.clientId, AuthFlow: authFlow, AuthParameters: authParameters })),
+        this.cognito.send(
+          new InitiateAuthCommand({
+            ClientId: this.config.clientId,
+            AuthFlow: authFlow,
+            AuthParameters: authParameters,
+          }),
+        ),
       );
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;

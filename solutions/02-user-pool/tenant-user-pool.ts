@@ -110,7 +110,13 @@ type SignInAndSignUp = Pick<
 
 type AppClientSettings = Pick<
   cognito.UserPoolClientOptions,
-  "generateSecret" | "authFlows" | "idTokenValidity" | "accessTokenValidity" | "refreshTokenValidity" | "readAttributes" | "writeAttributes"
+  | "generateSecret"
+  | "authFlows"
+  | "idTokenValidity"
+  | "accessTokenValidity"
+  | "refreshTokenValidity"
+  | "readAttributes"
+  | "writeAttributes"
 >;
 
 /** How people get in: email sign-in, self sign-up confirmed by a code, a password policy, optional MFA. */

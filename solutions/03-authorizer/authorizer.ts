@@ -39,7 +39,8 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
  * request pays for the download. Returns the handler.
  */
 export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenAuthorizer> {
-  const logRejection = config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
+  const logRejection =
+    config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
   // Outside the handler: one verifier, and one JWKS cache, per Lambda instance.
   const verifier: IdTokenVerifier = CognitoJwtVerifier.create(
     { userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: "id", customJwtCheck: checkExtraClaims },

@@ -3,7 +3,13 @@
  * needs from a TOKEN authorizer: a principal, an IAM policy, and a context.
  */
 import type { APIGatewayAuthorizerResult, PolicyDocument } from "aws-lambda";
-import { DEFAULT_ROLE, ROLES, routeResourcePattern, routesForRole, type Role } from "../../shared/runtime/purchases-api.ts";
+import {
+  DEFAULT_ROLE,
+  ROLES,
+  routeResourcePattern,
+  routesForRole,
+  type Role,
+} from "../../shared/runtime/purchases-api.ts";
 
 /** The ID-token claims this builder reads (a verified `CognitoIdTokenPayload` fits). */
 export interface TenantClaims {

@@ -29,7 +29,10 @@ export function badRequest(errors: FieldError[]): APIGatewayProxyResult {
  * for "too big" whichever layer refused. The body has the 400's shape.
  */
 export const payloadTooLarge = () =>
-  json(413, { message: `Request body too large: send at most ${MAX_BODY_BYTES} bytes (16 KiB)`, errors: [BODY_TOO_LARGE] });
+  json(413, {
+    message: `Request body too large: send at most ${MAX_BODY_BYTES} bytes (16 KiB)`,
+    errors: [BODY_TOO_LARGE],
+  });
 
 export const notFound = () => json(404, { message: "Purchase not found" });
 export const forbidden = () => json(403, { message: "Forbidden" });

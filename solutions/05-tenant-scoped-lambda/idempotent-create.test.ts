@@ -21,23 +21,41 @@ const post = (key: string | undefined, overrides: { body?: unknown; tenantId?: s
       resource: "/purchases",
       body: overrides.body ?? body,
       headers: key === undefined ? {} : { "idempotency-key": key },
-      authorizer: authorizerContext({ tenantId: overrides.tenantId ?? "tenant-a", userId: overrides.userId ?? "user-1", role: "member" }),
+      authorizer: authorizerContext({
+        tenantId: overrides.tenantId ?? "tenant-a",
+        userId: overrides.userId ?? "user-1",
+        role: "member",
+      }),
     }),
   );
 
 async function purchasesOf(tenantId: string) {
   const { Items = [] } = await db.send(
-    new QueryCommand({ TableName: TABLE, KeyConditionExpression: "tenantId = :t", ExpressionAttributeValues: { ":t": tenantId } }),
+    new QueryCommand({
+      TableName: TABLE,
+      KeyConditionExpression: "tenantId = :t",
+      ExpressionAttributeValues: { ":t": tenantId },
+    }),
   );
   return Items;
 }
 
 beforeAll(async () => {
   dynamodb = await startDynamoDbEmulator();
-  const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: dynamodb.endpoint,
+    region: "us-east-1",
+    credentials: LOCAL_CREDENTIALS,
+  });
   await createPurchasesTable(client, TABLE);
   db = DynamoDBDocumentClient.from(client);
-  handler = createPurchasesHandler({ db, tableName: TABLE, logError: (m, e) => { throw new Error(`${m}: ${String(e)}`); } });
+  handler = createPurchasesHandler({
+    db,
+    tableName: TABLE,
+    logError: (m, e) => {
+      throw new Error(`${m}: ${String(e)}`);
+    },
+  });
 });
 
 afterAll(async () => {
@@ -60,7 +78,9 @@ describe("POST /purchases with an Idempotency-Key", () => {
 
   it("ten concurrent requests with one key store one purchase and all answer with it", async () => {
     const before = (await purchasesOf("tenant-c")).length;
-    const responses = await Promise.all(Array.from({ length: 10 }, () => post("concurrent-1", { tenantId: "tenant-c" })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => post("concurrent-1", { tenantId: "tenant-c" })),
+    );
     expect(responses.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
     expect(new Set(responses.map((r) => JSON.parse(r.body).purchaseId)).size).toBe(1);
     expect((await purchasesOf("tenant-c")).length).toBe(before + 1);
@@ -96,7 +116,9 @@ describe("POST /purchases with an Idempotency-Key", () => {
 
   it("idempotency records never show up in the tenant's list", async () => {
     await post("listed-1", { tenantId: "tenant-l" });
-    const list = await handler(proxyEvent({ method: "GET", resource: "/purchases", authorizer: authorizerContext({ tenantId: "tenant-l" }) }));
+    const list = await handler(
+      proxyEvent({ method: "GET", resource: "/purchases", authorizer: authorizerContext({ tenantId: "tenant-l" }) }),
+    );
     expect(JSON.parse(list.body).purchases).toHaveLength(1);
   });
 
@@ -119,9 +141,22 @@ describe("POST /purchases with an Idempotency-Key", () => {
 describe("an expired idempotency record", () => {
   it("no longer replays: the key makes a new purchase", async () => {
     const at = (iso: string) =>
-      createPurchasesHandler({ db, tableName: TABLE, now: () => new Date(iso), logError: (m, e) => { throw new Error(`${m}: ${String(e)}`); } });
+      createPurchasesHandler({
+        db,
+        tableName: TABLE,
+        now: () => new Date(iso),
+        logError: (m, e) => {
+          throw new Error(`${m}: ${String(e)}`);
+        },
+      });
     const event = (tenantId: string) =>
-      proxyEvent({ method: "POST", resource: "/purchases", body, headers: { "Idempotency-Key": "old-key" }, authorizer: authorizerContext({ tenantId, role: "member" }) });
+      proxyEvent({
+        method: "POST",
+        resource: "/purchases",
+        body,
+        headers: { "Idempotency-Key": "old-key" },
+        authorizer: authorizerContext({ tenantId, role: "member" }),
+      });
     const first = await at("2026-01-01T00:00:00Z")(event("tenant-e"));
     const dayLater = await at("2026-01-02T00:00:01Z")(event("tenant-e"));
     expect(dayLater.statusCode).toBe(201);
@@ -134,12 +169,21 @@ describe("a DELETE wins over a later retry", () => {
   type Command = Parameters<DynamoDBDocumentClient["send"]>[0];
   /** The table through `intercept`, which may throw or wait before a command goes through. */
   const through = (intercept: (command: Command) => Promise<void>) =>
-    ({ send: async (command: Command) => (await intercept(command), db.send(command as PutCommand)) }) as unknown as DynamoDBDocumentClient;
+    ({
+      send: async (command: Command) => (await intercept(command), db.send(command as PutCommand)),
+    }) as unknown as DynamoDBDocumentClient;
   const isMarkDone = (c: Command) => c instanceof PutCommand && c.input.Item?.state === "done";
-  const isPurchasePut = (c: Command) => c instanceof PutCommand && c.input.Item?.state === undefined && !String(c.input.Item?.tenantId).includes("#");
+  const isPurchasePut = (c: Command) =>
+    c instanceof PutCommand && c.input.Item?.state === undefined && !String(c.input.Item?.tenantId).includes("#");
   const handlerOver = (over: DynamoDBDocumentClient, errors: unknown[] = []) =>
     createPurchasesHandler({ db: over, tableName: TABLE, logError: (_, e) => errors.push(e) });
-  const event = (tenantId: string, userId: string, key: string, role: "member" | "admin" = "member", purchaseId?: string) =>
+  const event = (
+    tenantId: string,
+    userId: string,
+    key: string,
+    role: "member" | "admin" = "member",
+    purchaseId?: string,
+  ) =>
     proxyEvent({
       method: purchaseId ? "DELETE" : "POST",
       resource: purchaseId ? "/purchases/{purchaseId}" : "/purchases",

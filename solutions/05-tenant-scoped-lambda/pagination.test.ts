@@ -35,8 +35,14 @@ describe("parsePageRequest: limit", () => {
 describe("parsePageRequest: nextToken", () => {
   it("round-trips a token this API issued", () => {
     const token = encodeNextToken(PURCHASE_ID);
-    expect(parsePageRequest({ nextToken: token })).toEqual({ ok: true, value: { limit: DEFAULT_PAGE_SIZE, after: PURCHASE_ID } });
-    expect(parsePageRequest({ nextToken: token, limit: "5" })).toEqual({ ok: true, value: { limit: 5, after: PURCHASE_ID } });
+    expect(parsePageRequest({ nextToken: token })).toEqual({
+      ok: true,
+      value: { limit: DEFAULT_PAGE_SIZE, after: PURCHASE_ID },
+    });
+    expect(parsePageRequest({ nextToken: token, limit: "5" })).toEqual({
+      ok: true,
+      value: { limit: 5, after: PURCHASE_ID },
+    });
   });
 
   it("the token is URL-safe and does not show a tenant", () => {

@@ -16,7 +16,11 @@ describe("parseNewPurchase", () => {
     ["a 200-character item", body({ item: "x".repeat(200) }), { ...valid, item: "x".repeat(200) }],
     ["an item with spaces around it is trimmed", body({ item: "  Grinder  " }), { ...valid, item: "Grinder" }],
     ["unicode item", body({ item: "Café crème ☕" }), { ...valid, item: "Café crème ☕" }],
-    ["fields in any order", JSON.stringify({ currency: "GBP", amountCents: 10, item: "Tea" }), { item: "Tea", amountCents: 10, currency: "GBP" }],
+    [
+      "fields in any order",
+      JSON.stringify({ currency: "GBP", amountCents: 10, item: "Tea" }),
+      { item: "Tea", amountCents: 10, currency: "GBP" },
+    ],
   ])("accepts %s", (_, raw, expected) => {
     const parsed = parseNewPurchase(raw);
     expect(parsed).toEqual({ ok: true, value: expected });
@@ -64,10 +68,14 @@ describe("parseNewPurchase", () => {
   });
 
   it("names every wrong field at once", () => {
-    const parsed = parseNewPurchase(JSON.stringify({ item: "", amountCents: -5, currency: "usd", tenantId: "t", extra: 1 }));
+    const parsed = parseNewPurchase(
+      JSON.stringify({ item: "", amountCents: -5, currency: "usd", tenantId: "t", extra: 1 }),
+    );
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
-    expect(new Set(parsed.errors.map((e) => e.field))).toEqual(new Set(["item", "amountCents", "currency", "tenantId", "extra"]));
+    expect(new Set(parsed.errors.map((e) => e.field))).toEqual(
+      new Set(["item", "amountCents", "currency", "tenantId", "extra"]),
+    );
   });
 
   it("a body that is valid except for a tenantId is still refused (never silently dropped)", () => {

@@ -39,12 +39,21 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-const aPurchase = (overrides: Record<string, unknown> = {}) => ({ item: "Espresso machine", amountCents: 45_900, currency: "USD", ...overrides });
+const aPurchase = (overrides: Record<string, unknown> = {}) => ({
+  item: "Espresso machine",
+  amountCents: 45_900,
+  currency: "USD",
+  ...overrides,
+});
 const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`;
 type Extra = { headers?: Record<string, string>; query?: Record<string, string> };
 
 function caller(authorizer: AuthorizerContext | null, via: ProxyHandler = handler) {
-  const send = async (method: string, resource: string, options: Extra & { pathParameters?: Record<string, string>; body?: unknown } = {}) => {
+  const send = async (
+    method: string,
+    resource: string,
+    options: Extra & { pathParameters?: Record<string, string>; body?: unknown } = {},
+  ) => {
     const result = await via(proxyEvent({ method, resource, authorizer, ...options }));
     return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
   };
@@ -56,7 +65,8 @@ function caller(authorizer: AuthorizerContext | null, via: ProxyHandler = handle
     remove: (purchaseId: string) => send("DELETE", "/purchases/{purchaseId}", { pathParameters: { purchaseId } }),
   };
 }
-const callerOf = (tenantId: string, role: Role = "member", via: ProxyHandler = handler) => caller(authorizerContext({ tenantId, role }), via);
+const callerOf = (tenantId: string, role: Role = "member", via: ProxyHandler = handler) =>
+  caller(authorizerContext({ tenantId, role }), via);
 
 async function stored(tenantId: string, purchaseId: string) {
   const { Item } = await db.send(new GetCommand({ TableName: TABLE_NAME, Key: { tenantId, purchaseId } }));
@@ -70,7 +80,15 @@ describe("POST /purchases: what the handler adds to the stored purchase", () => 
     expect(response.statusCode).toBe(201);
     expect(response.headers?.["Content-Type"]).toMatch(/application\/json/);
     const purchase = response.json as Purchase;
-    expect(Object.keys(purchase).sort()).toEqual(["amountCents", "createdAt", "createdBy", "currency", "item", "purchaseId", "tenantId"]);
+    expect(Object.keys(purchase).sort()).toEqual([
+      "amountCents",
+      "createdAt",
+      "createdBy",
+      "currency",
+      "item",
+      "purchaseId",
+      "tenantId",
+    ]);
     expect(purchase.purchaseId).toMatch(ULID);
     expect(new Date(purchase.createdAt).toISOString()).toBe(purchase.createdAt);
     expect(String(response.headers?.Location)).toMatch(new RegExp(`/purchases/${purchase.purchaseId}$`));
@@ -112,7 +130,9 @@ describe("bodies: every mistake a bounded 400 (or 413) naming the field, nothing
   });
 
   it("1,500 unknown fields under the limit: five listed, then how many more; a long name is cut short", async () => {
-    const many = await callerOf(newTenant()).create(aPurchase(Object.fromEntries(Array.from({ length: 1_500 }, (_, i) => [`f${i}`, 0]))));
+    const many = await callerOf(newTenant()).create(
+      aPurchase(Object.fromEntries(Array.from({ length: 1_500 }, (_, i) => [`f${i}`, 0]))),
+    );
     expect(many.statusCode).toBe(400);
     expect(many.json.errors.map((e: { field: string }) => e.field)).toEqual(["f0", "f1", "f2", "f3", "f4"]);
     expect(many.json.message).toMatch(/; and 1495 more$/);
@@ -142,11 +162,14 @@ describe("defence in depth: the handler re-checks the role the policy already ch
 });
 
 describe("malformed ids and page parameters never reach DynamoDB as such", () => {
-  it.each(["not-a-ulid", "01arz3ndektsv4rrffq69g5fav", "../other-tenant"])("GET and DELETE of id %j -> 404", async (id) => {
-    const admin = callerOf(newTenant(), "admin");
-    expect((await admin.get(id)).statusCode).toBe(404);
-    expect((await admin.remove(id)).statusCode).toBe(404);
-  });
+  it.each(["not-a-ulid", "01arz3ndektsv4rrffq69g5fav", "../other-tenant"])(
+    "GET and DELETE of id %j -> 404",
+    async (id) => {
+      const admin = callerOf(newTenant(), "admin");
+      expect((await admin.get(id)).statusCode).toBe(404);
+      expect((await admin.remove(id)).statusCode).toBe(404);
+    },
+  );
 
   it.each<[Record<string, string>, string]>([
     [{ limit: "0" }, "limit"],
@@ -163,11 +186,19 @@ describe("malformed ids and page parameters never reach DynamoDB as such", () =>
 
 describe("the idempotent path", () => {
   it("reads its own writes too: a POST with an Idempotency-Key reads strongly consistent", async () => {
-    const spiedDb = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS }));
+    const spiedDb = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS }),
+    );
     const send = vi.spyOn(spiedDb, "send");
     try {
-      const admin = callerOf(newTenant(), "admin", createPurchasesHandler({ db: spiedDb, tableName: TABLE_NAME, logError: () => {} }));
-      expect((await admin.create(aPurchase(), { headers: { "Idempotency-Key": "consistent-1" } })).statusCode).toBe(201);
+      const admin = callerOf(
+        newTenant(),
+        "admin",
+        createPurchasesHandler({ db: spiedDb, tableName: TABLE_NAME, logError: () => {} }),
+      );
+      expect((await admin.create(aPurchase(), { headers: { "Idempotency-Key": "consistent-1" } })).statusCode).toBe(
+        201,
+      );
       const reads = send.mock.calls
         .map(([command]) => command as { constructor: { name: string }; input: { ConsistentRead?: boolean } })
         .filter((command) => ["GetCommand", "QueryCommand"].includes(command.constructor.name));

@@ -36,7 +36,10 @@ beforeAll(async () => {
     api.user(tenantA, "admin"),
     api.user(tenantB, "member"),
   ]);
-  const created = await api.call("POST", "/purchases", { token: bob.idToken, body: aPurchase({ item: "Tenant B's secret" }) });
+  const created = await api.call("POST", "/purchases", {
+    token: bob.idToken,
+    body: aPurchase({ item: "Tenant B's secret" }),
+  });
   expect(created.status, "bob could not record a purchase: is the stack up?").toBe(201);
   bobsPurchaseId = created.body.purchaseId;
 });
@@ -56,7 +59,12 @@ describe("the happy path", () => {
 
 describe("authentication (flow steps 1–4)", () => {
   it("no Authorization header, or one with no token in it, is a 401 on every route", async () => {
-    for (const [method, path] of [["GET", "/purchases"], ["POST", "/purchases"], ["GET", `/purchases/${bobsPurchaseId}`], ["DELETE", `/purchases/${bobsPurchaseId}`]]) {
+    for (const [method, path] of [
+      ["GET", "/purchases"],
+      ["POST", "/purchases"],
+      ["GET", `/purchases/${bobsPurchaseId}`],
+      ["DELETE", `/purchases/${bobsPurchaseId}`],
+    ]) {
       const res = await api.call(method!, path!);
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.body).toEqual({ message: "Unauthorized" });
@@ -93,12 +101,18 @@ describe("authentication (flow steps 1–4)", () => {
     expect((await api.call("GET", "/purchases", { token: forged })).status).toBe(401);
   });
 
-  it.skipIf(target === "aws")("an expired token is refused (local: minted with the emulator's public key)", async () => {
-    const claims = decodeJwt(alice.idToken).payload;
-    const now = Math.floor(Date.now() / 1000);
-    const expired = signJwt({ key: emulatorSigningKey(), payload: { ...claims, iat: now - 7200, auth_time: now - 7200, exp: now - 3600 } });
-    expect((await api.call("GET", "/purchases", { token: expired })).status).toBe(401);
-  });
+  it.skipIf(target === "aws")(
+    "an expired token is refused (local: minted with the emulator's public key)",
+    async () => {
+      const claims = decodeJwt(alice.idToken).payload;
+      const now = Math.floor(Date.now() / 1000);
+      const expired = signJwt({
+        key: emulatorSigningKey(),
+        payload: { ...claims, iat: now - 7200, auth_time: now - 7200, exp: now - 3600 },
+      });
+      expect((await api.call("GET", "/purchases", { token: expired })).status).toBe(401);
+    },
+  );
 });
 
 describe("authorization (flow steps 5–6)", () => {
@@ -128,11 +142,21 @@ describe("authorization (flow steps 5–6)", () => {
 
 describe("tenant isolation (flow steps 6–8)", () => {
   it("an X-Tenant-Id header or a ?tenantId= naming another tenant changes nothing", async () => {
-    for (const [headers, query] of [[{ "X-Tenant-Id": bob.tenantId }, ""], [{}, `?tenantId=${bob.tenantId}`]] as const) {
-      const created = await api.call("POST", `/purchases${query}`, { token: alice.idToken, body: aPurchase(), headers });
+    for (const [headers, query] of [
+      [{ "X-Tenant-Id": bob.tenantId }, ""],
+      [{}, `?tenantId=${bob.tenantId}`],
+    ] as const) {
+      const created = await api.call("POST", `/purchases${query}`, {
+        token: alice.idToken,
+        body: aPurchase(),
+        headers,
+      });
       expect(created.status).toBe(201);
       expect(created.body.tenantId).toBe(alice.tenantId);
-      const list = await api.call("GET", `/purchases${query ? `${query}&` : "?"}limit=100`, { token: alice.idToken, headers });
+      const list = await api.call("GET", `/purchases${query ? `${query}&` : "?"}limit=100`, {
+        token: alice.idToken,
+        headers,
+      });
       expect(list.status).toBe(200);
       expect(idsOf(list.body.purchases)).toContain(created.body.purchaseId);
       expect(idsOf(list.body.purchases)).not.toContain(bobsPurchaseId);
@@ -140,11 +164,16 @@ describe("tenant isolation (flow steps 6–8)", () => {
   });
 
   it("a tenantId in the body is refused with a 400 naming it", async () => {
-    const res = await api.call("POST", "/purchases", { token: alice.idToken, body: aPurchase({ tenantId: bob.tenantId }) });
+    const res = await api.call("POST", "/purchases", {
+      token: alice.idToken,
+      body: aPurchase({ tenantId: bob.tenantId }),
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toContainEqual(expect.objectContaining({ field: "tenantId" }));
     const bobsList = await api.call("GET", "/purchases?limit=100", { token: bob.idToken });
-    expect(bobsList.body.purchases.every((p: { createdBy: string }) => p.createdBy !== decodeJwt(alice.idToken).payload.sub)).toBe(true);
+    expect(
+      bobsList.body.purchases.every((p: { createdBy: string }) => p.createdBy !== decodeJwt(alice.idToken).payload.sub),
+    ).toBe(true);
   });
 
   it.each([
@@ -159,7 +188,11 @@ describe("tenant isolation (flow steps 6–8)", () => {
     ["an oversized item", JSON.stringify(aPurchase({ item: "x".repeat(5000) })), "item"],
     ["an unknown field", JSON.stringify(aPurchase({ discount: 5 })), "discount"],
   ])("any other bad body is a 400 naming the field too: %s names %s", async (_case, rawBody, field) => {
-    const res = await api.call("POST", "/purchases", { token: alice.idToken, rawBody, headers: { "Content-Type": "application/json" } });
+    const res = await api.call("POST", "/purchases", {
+      token: alice.idToken,
+      rawBody,
+      headers: { "Content-Type": "application/json" },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(res.body.message).toContain(field);
@@ -195,14 +228,18 @@ describe("tenant isolation (flow steps 6–8)", () => {
     const forged = Buffer.from(JSON.stringify({ after: bobsPurchaseId, tenantId: bob.tenantId })).toString("base64url");
     const paged = await api.call("GET", `/purchases?nextToken=${forged}`, { token: alice.idToken });
     expect([200, 400]).toContain(paged.status);
-    if (paged.status === 200) expect(paged.body.purchases.every((p: { tenantId: string }) => p.tenantId === alice.tenantId)).toBe(true);
+    if (paged.status === 200)
+      expect(paged.body.purchases.every((p: { tenantId: string }) => p.tenantId === alice.tenantId)).toBe(true);
   });
 
   it("pages hold every purchase of the tenant exactly once, newest first", async () => {
     const carol = await api.user(WorkshopApi.newTenantId("val-p"), "member");
     const ids: string[] = [];
     for (let i = 0; i < 7; i += 1) {
-      const res = await api.call("POST", "/purchases", { token: carol.idToken, body: aPurchase({ item: `item ${i}` }) });
+      const res = await api.call("POST", "/purchases", {
+        token: carol.idToken,
+        body: aPurchase({ item: `item ${i}` }),
+      });
       expect(res.status).toBe(201);
       ids.push(res.body.purchaseId);
     }
@@ -210,7 +247,11 @@ describe("tenant isolation (flow steps 6–8)", () => {
     let nextToken: string | undefined;
     let pages = 0;
     do {
-      const page = await api.call("GET", `/purchases?limit=3${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ""}`, { token: carol.idToken });
+      const page = await api.call(
+        "GET",
+        `/purchases?limit=3${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ""}`,
+        { token: carol.idToken },
+      );
       expect(page.status).toBe(200);
       expect(page.body.purchases.length).toBeLessThanOrEqual(3);
       seen.push(...idsOf(page.body.purchases));

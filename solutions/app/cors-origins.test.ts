@@ -13,8 +13,10 @@ describe("corsOriginsFromContext", () => {
     const both = ["https://a.example", "https://b.example"];
     expect(corsOriginsFromContext(["https://a.example"])).toEqual(["https://a.example"]);
     expect(corsOriginsFromContext(JSON.stringify(both))).toEqual(both);
-    expect(corsOriginsFromContext("https://a.example, http://localhost:3000"))
-      .toEqual(["https://a.example", "http://localhost:3000"]);
+    expect(corsOriginsFromContext("https://a.example, http://localhost:3000")).toEqual([
+      "https://a.example",
+      "http://localhost:3000",
+    ]);
   });
 
   it("rejects values that are not origins", () => {

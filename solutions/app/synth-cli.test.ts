@@ -23,10 +23,20 @@ it("npm run synth works offline, without credentials, and prints no warning", ()
     });
     rmSync(home, { recursive: true, force: true });
     expect(run.status, run.stderr).toBe(0);
-    const stderr = run.stderr.split("\n").filter((line) => line.trim() && !/^Bundling asset|^npm warn Unknown (user|env) config/.test(line));
+    const stderr = run.stderr
+      .split("\n")
+      .filter((line) => line.trim() && !/^Bundling asset|^npm warn Unknown (user|env) config/.test(line));
     expect(stderr).toEqual([]);
-    const template = JSON.parse(readFileSync(join(out, `${STACK_NAME}.template.json`), "utf8")) as { Outputs: Record<string, unknown> };
-    expect(Object.keys(template.Outputs).sort()).toEqual(["ApiUrl", "Region", "TableName", "UserPoolClientId", "UserPoolId"]);
+    const template = JSON.parse(readFileSync(join(out, `${STACK_NAME}.template.json`), "utf8")) as {
+      Outputs: Record<string, unknown>;
+    };
+    expect(Object.keys(template.Outputs).sort()).toEqual([
+      "ApiUrl",
+      "Region",
+      "TableName",
+      "UserPoolClientId",
+      "UserPoolId",
+    ]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

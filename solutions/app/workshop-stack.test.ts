@@ -73,7 +73,8 @@ function onlyOne(type: string): [string, CfnResource] {
 /** The full path (`/purchases/{purchaseId}`) of an AWS::ApiGateway::Resource, from the template alone. */
 function resourcePath(logicalId: string): string {
   const resource = resources[logicalId];
-  if (!resource || resource.Type !== "AWS::ApiGateway::Resource") throw new Error(`${logicalId} is not an API resource`);
+  if (!resource || resource.Type !== "AWS::ApiGateway::Resource")
+    throw new Error(`${logicalId} is not an API resource`);
   const parent = resource.Properties!.ParentId;
   const parentPath = parent.Ref ? resourcePath(parent.Ref) : "";
   return `${parentPath}/${resource.Properties!.PathPart}`;
@@ -87,7 +88,9 @@ function methodRoute(method: CfnResource): string {
 
 /** The Lambda function whose environment has the variable `name`. */
 function functionWithEnv(name: string): [string, CfnResource] {
-  const found = ofType("AWS::Lambda::Function").filter(([, fn]) => fn.Properties?.Environment?.Variables?.[name] !== undefined);
+  const found = ofType("AWS::Lambda::Function").filter(
+    ([, fn]) => fn.Properties?.Environment?.Variables?.[name] !== undefined,
+  );
   expect(found, `one function with ${name}`).toHaveLength(1);
   return found[0]!;
 }
@@ -118,7 +121,12 @@ function bundleOf(fn: CfnResource): { path: string; code: string; bytes: number 
 /** Every module the bundle still imports at run time (static, dynamic and require). */
 function runtimeImports(code: string): Set<string> {
   const specifiers = new Set<string>();
-  for (const pattern of [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\bimport\s*["']([^"']+)["']/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g]) {
+  for (const pattern of [
+    /\bfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\bimport\s*["']([^"']+)["']/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ]) {
     for (const match of code.matchAll(pattern)) specifiers.add(match[1]!);
   }
   return specifiers;
@@ -134,7 +142,9 @@ describe("user pool", () => {
     expect(pool.Properties!.UsernameAttributes).toEqual(["email"]);
     expect(pool.Properties!.AutoVerifiedAttributes).toEqual(["email"]);
     expect(pool.Properties!.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(false);
-    expect(pool.Properties!.AccountRecoverySetting.RecoveryMechanisms).toEqual([{ Name: "verified_email", Priority: 1 }]);
+    expect(pool.Properties!.AccountRecoverySetting.RecoveryMechanisms).toEqual([
+      { Name: "verified_email", Priority: 1 },
+    ]);
     expect(pool.DeletionPolicy).toBe("Delete");
   });
 
@@ -180,7 +190,9 @@ describe("app client", () => {
   it("has no secret and allows USER_PASSWORD_AUTH and refresh", () => {
     const [, client] = onlyOne("AWS::Cognito::UserPoolClient");
     expect(client.Properties!.GenerateSecret ?? false).toBe(false);
-    expect(client.Properties!.ExplicitAuthFlows).toEqual(expect.arrayContaining(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]));
+    expect(client.Properties!.ExplicitAuthFlows).toEqual(
+      expect.arrayContaining(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]),
+    );
     expect(client.Properties!.PreventUserExistenceErrors).toBe("ENABLED");
   });
 
@@ -232,7 +244,9 @@ describe("purchases table", () => {
     const roleId = roleOf(fn);
     expect(resources[roleId]!.Properties!.ManagedPolicyArns ?? []).toEqual([]);
     const statements = statementsOfRole(roleId);
-    const dynamo = statements.filter((statement) => asArray(statement.Action).some((action: string) => action.startsWith("dynamodb:")));
+    const dynamo = statements.filter((statement) =>
+      asArray(statement.Action).some((action: string) => action.startsWith("dynamodb:")),
+    );
     const actions = dynamo.flatMap((statement) => asArray(statement.Action));
     expect(new Set(actions)).toEqual(
       new Set(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]),
@@ -283,8 +297,11 @@ describe("functions", () => {
     for (const [, fn] of ofType("AWS::Lambda::Function")) {
       const logGroupId: string = fn.Properties!.LoggingConfig.LogGroup.Ref;
       expect(resources[logGroupId]!.Type).toBe("AWS::Logs::LogGroup");
-      const logs = statementsOfRole(roleOf(fn)).filter((statement) => asArray(statement.Action).some((action: string) => action.startsWith("logs:")));
-      for (const statement of logs) expect(asArray(statement.Resource)).toEqual([{ "Fn::GetAtt": [logGroupId, "Arn"] }]);
+      const logs = statementsOfRole(roleOf(fn)).filter((statement) =>
+        asArray(statement.Action).some((action: string) => action.startsWith("logs:")),
+      );
+      for (const statement of logs)
+        expect(asArray(statement.Resource)).toEqual([{ "Fn::GetAtt": [logGroupId, "Arn"] }]);
       expect(resources[roleOf(fn)]!.Properties!.ManagedPolicyArns ?? []).toEqual([]);
     }
   });
@@ -318,7 +335,8 @@ describe("bundles", () => {
     expect(bundle.code).toMatch(/^import\s*\{\s*createRequire\s*\}\s*from\s*["']module["']/);
     expect(bundle.code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
     expect(bundle.code).not.toMatch(/@aws-sdk\/|@smithy\/|["']aws-sdk["']/);
-    for (const specifier of runtimeImports(bundle.code)) expect(isNodeBuiltin(specifier), `imports ${specifier}`).toBe(true);
+    for (const specifier of runtimeImports(bundle.code))
+      expect(isNodeBuiltin(specifier), `imports ${specifier}`).toBe(true);
     expect(bundle.bytes).toBeLessThan(100 * 1024);
   });
 
@@ -340,8 +358,12 @@ describe("bundles", () => {
 describe("REST API", () => {
   it("has one method per route, each behind the TOKEN authorizer", () => {
     const [authorizerId] = onlyOne("AWS::ApiGateway::Authorizer");
-    const methods = ofType("AWS::ApiGateway::Method").filter(([, method]) => method.Properties!.HttpMethod !== "OPTIONS");
-    expect(methods.map(([, method]) => methodRoute(method)).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    const methods = ofType("AWS::ApiGateway::Method").filter(
+      ([, method]) => method.Properties!.HttpMethod !== "OPTIONS",
+    );
+    expect(methods.map(([, method]) => methodRoute(method)).sort()).toEqual(
+      ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
+    );
     for (const [, method] of methods) {
       expect(method.Properties!.AuthorizationType).toBe("CUSTOM");
       expect(method.Properties!.AuthorizerId).toEqual({ Ref: authorizerId });
@@ -352,7 +374,9 @@ describe("REST API", () => {
 
   it("routes each method to the function ROUTES names", () => {
     const [purchasesId] = functionWithEnv("TABLE_NAME");
-    for (const [, method] of ofType("AWS::ApiGateway::Method").filter(([, m]) => m.Properties!.HttpMethod !== "OPTIONS")) {
+    for (const [, method] of ofType("AWS::ApiGateway::Method").filter(
+      ([, m]) => m.Properties!.HttpMethod !== "OPTIONS",
+    )) {
       const route = ROUTES.find((r) => `${r.method} ${r.path}` === methodRoute(method))!;
       expect(route.function).toBe("purchases");
       expect(JSON.stringify(method.Properties!.Integration.Uri)).toContain(`"${purchasesId}"`);
@@ -372,7 +396,9 @@ describe("REST API", () => {
   });
 
   it("only the CORS preflights are unauthenticated", () => {
-    const open = ofType("AWS::ApiGateway::Method").filter(([, method]) => (method.Properties!.AuthorizationType ?? "NONE") === "NONE");
+    const open = ofType("AWS::ApiGateway::Method").filter(
+      ([, method]) => (method.Properties!.AuthorizationType ?? "NONE") === "NONE",
+    );
     expect(open.length).toBe(new Set(ROUTES.map((route) => route.path)).size);
     for (const [, method] of open) {
       expect(method.Properties!.HttpMethod).toBe("OPTIONS");
@@ -388,7 +414,9 @@ describe("REST API", () => {
     for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
       template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
         ResponseType: type,
-        ResponseParameters: { "gatewayresponse.header.Access-Control-Allow-Origin": `'${DEFAULT_CORS_ALLOW_ORIGINS[0]}'` },
+        ResponseParameters: {
+          "gatewayresponse.header.Access-Control-Allow-Origin": `'${DEFAULT_CORS_ALLOW_ORIGINS[0]}'`,
+        },
       });
     }
   });
@@ -400,7 +428,11 @@ describe("REST API", () => {
     const access = stage.Properties!.AccessLogSetting;
     expect(access.DestinationArn).toBeDefined();
     const format = JSON.parse(access.Format) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: "$context.requestId", status: "$context.status", ip: "$context.identity.sourceIp" });
+    expect(format).toMatchObject({
+      requestId: "$context.requestId",
+      status: "$context.status",
+      ip: "$context.identity.sourceIp",
+    });
     expect(stage.Properties!.MethodSettings).toContainEqual(
       expect.objectContaining({
         HttpMethod: "*",

@@ -30,7 +30,10 @@ beforeAll(async () => {
     api.user(WorkshopApi.newTenantId("fuzz-a"), "admin"),
     api.user(WorkshopApi.newTenantId("fuzz-b"), "member"),
   ]);
-  const created = await callPatiently("POST", "/purchases", { token: victim.idToken, body: aPurchase({ item: secretItem }) });
+  const created = await callPatiently("POST", "/purchases", {
+    token: victim.idToken,
+    body: aPurchase({ item: secretItem }),
+  });
   secretPurchaseId = created.body.purchaseId;
 });
 
@@ -53,7 +56,9 @@ async function countPurchases(user: TestUser): Promise<number> {
   let count = 0;
   let nextToken: string | undefined;
   do {
-    const page = await callPatiently("GET", `/purchases?limit=100${nextToken ? `&nextToken=${nextToken}` : ""}`, { token: user.idToken });
+    const page = await callPatiently("GET", `/purchases?limit=100${nextToken ? `&nextToken=${nextToken}` : ""}`, {
+      token: user.idToken,
+    });
     expect(page.status).toBe(200);
     count += page.body.purchases.length;
     nextToken = page.body.nextToken;
@@ -65,7 +70,18 @@ const hostileString = () =>
   fc.oneof(
     fc.string(),
     fc.string({ unit: "grapheme" }),
-    fc.constantFrom("", " ", "null", "undefined", "../../etc/passwd", "%00", "' OR 1=1 --", "{\"$ne\":null}", "\u0000", "🙂".repeat(50)),
+    fc.constantFrom(
+      "",
+      " ",
+      "null",
+      "undefined",
+      "../../etc/passwd",
+      "%00",
+      "' OR 1=1 --",
+      '{"$ne":null}',
+      "\u0000",
+      "🙂".repeat(50),
+    ),
     fc.constant(() => victim.tenantId).map((f) => f()),
     fc.constant(() => secretPurchaseId).map((f) => f()),
   );
@@ -75,10 +91,16 @@ const body = () =>
     fc.constant(undefined),
     hostileString(),
     fc.json(),
-    fc.record(
-      { item: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), amountCents: fc.oneof(fc.integer(), fc.double(), fc.string()), currency: hostileString() },
-      { requiredKeys: [] },
-    ).map((o) => JSON.stringify(o)),
+    fc
+      .record(
+        {
+          item: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+          amountCents: fc.oneof(fc.integer(), fc.double(), fc.string()),
+          currency: hostileString(),
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o)),
     fc.constant(null).map(() => JSON.stringify(aPurchase({ tenantId: victim.tenantId }))),
     fc.constant(null).map(() => JSON.stringify(aPurchase({ item: "x".repeat(10_000) }))),
     fc.constant(null).map(() => JSON.stringify(aPurchase())),
@@ -86,10 +108,23 @@ const body = () =>
 
 /** Names a parser on a plain `{}` would mistake for its own (the local gateway once answered them 500). */
 const builtInName = () =>
-  fc.constantFrom("constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString");
+  fc.constantFrom(
+    "constructor",
+    "__proto__",
+    "toString",
+    "hasOwnProperty",
+    "valueOf",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+  );
 
 const queryName = () =>
-  fc.oneof(fc.constantFrom("limit", "nextToken", "tenantId", "purchaseId", "x"), builtInName(), fc.string({ minLength: 1, maxLength: 20 }));
+  fc.oneof(
+    fc.constantFrom("limit", "nextToken", "tenantId", "purchaseId", "x"),
+    builtInName(),
+    fc.string({ minLength: 1, maxLength: 20 }),
+  );
 
 /** Any HTTP token, but not the framing headers fetch itself owns. */
 const headerName = () =>
@@ -98,7 +133,12 @@ const headerName = () =>
     builtInName(),
     fc
       .stringMatching(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20}$/)
-      .filter((name) => !/^(host|content-length|transfer-encoding|connection|keep-alive|upgrade|expect|te|trailer|authorization)$/i.test(name)),
+      .filter(
+        (name) =>
+          !/^(host|content-length|transfer-encoding|connection|keep-alive|upgrade|expect|te|trailer|authorization)$/i.test(
+            name,
+          ),
+      ),
   );
 
 const request = () =>
@@ -112,7 +152,13 @@ const request = () =>
     ),
     // Pairs, not a dictionary: a name may repeat, and `__proto__` stays a name.
     query: fc.array(fc.tuple(queryName(), hostileString()), { maxLength: 3 }),
-    headers: fc.array(fc.tuple(headerName(), hostileString().map((s) => s.replace(/[^\x20-\x7e]/g, ""))), { maxLength: 3 }),
+    headers: fc.array(
+      fc.tuple(
+        headerName(),
+        hostileString().map((s) => s.replace(/[^\x20-\x7e]/g, "")),
+      ),
+      { maxLength: 3 },
+    ),
     body: body(),
     token: fc.oneof(
       { weight: 4, arbitrary: fc.constant("attacker") },

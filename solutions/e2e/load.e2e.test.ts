@@ -50,7 +50,9 @@ async function storedPurchases(admin: TestUser): Promise<{ purchaseId: string; t
   const all: { purchaseId: string; tenantId: string }[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await api.call("GET", `/purchases?limit=100${nextToken ? `&nextToken=${nextToken}` : ""}`, { token: admin.idToken });
+    const page = await api.call("GET", `/purchases?limit=100${nextToken ? `&nextToken=${nextToken}` : ""}`, {
+      token: admin.idToken,
+    });
     expect(page.status).toBe(200);
     all.push(...page.body.purchases);
     nextToken = page.body.nextToken;
@@ -59,12 +61,20 @@ async function storedPurchases(admin: TestUser): Promise<{ purchaseId: string; t
 }
 
 const post = (user: TestUser, key: string, body: ReturnType<typeof aPurchase>) =>
-  api.call<{ purchaseId: string; tenantId: string }>("POST", "/purchases", { token: user.idToken, body, headers: { "Idempotency-Key": key } });
+  api.call<{ purchaseId: string; tenantId: string }>("POST", "/purchases", {
+    token: user.idToken,
+    body,
+    headers: { "Idempotency-Key": key },
+  });
 
 describe("load", () => {
   it("1,000 concurrent POSTs from 10 tenants: all 201, each stored once under its tenant", async () => {
     const requests = members.flatMap((user) =>
-      Array.from({ length: PER_TENANT }, (_, i) => ({ user, key: randomUUID(), body: aPurchase({ item: `load ${user.tenantId} #${i}`, amountCents: i + 1 }) })),
+      Array.from({ length: PER_TENANT }, (_, i) => ({
+        user,
+        key: randomUUID(),
+        body: aPurchase({ item: `load ${user.tenantId} #${i}`, amountCents: i + 1 }),
+      })),
     );
     const responses = await Promise.all(requests.map((r) => post(r.user, r.key, r.body)));
     requests.forEach((r, i) => sent.push({ ...r, response: responses[i]! }));

@@ -4,7 +4,13 @@
  */
 import type { JwtPayload } from "./decode-jwt.ts";
 import { todo } from "../../shared/checkpoint/todo.ts";
-import { MalformedJwtError, TokenExpiredError, WrongAudienceError, WrongIssuerError, WrongTokenUseError } from "./jwt-errors.ts";
+import {
+  MalformedJwtError,
+  TokenExpiredError,
+  WrongAudienceError,
+  WrongIssuerError,
+  WrongTokenUseError,
+} from "./jwt-errors.ts";
 
 /** How far this machine's clock may be behind Cognito's before a just-expired token is refused. */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
@@ -20,7 +26,11 @@ export interface ExpectedClaims {
 }
 
 /** Throws unless `exp` (seconds since the epoch) is later than now, give or take the clock skew. */
-export function checkExpiry(payload: JwtPayload, nowSeconds: number, clockSkewSeconds: number = DEFAULT_CLOCK_SKEW_SECONDS): void {
+export function checkExpiry(
+  payload: JwtPayload,
+  nowSeconds: number,
+  clockSkewSeconds: number = DEFAULT_CLOCK_SKEW_SECONDS,
+): void {
   // TODO 4: refuse a token without exp, or expired by more than the clock skew.
   // - An exp that is not a number is a MalformedJwtError: a token that never expires is never acceptable from Cognito.
   // - exp is in seconds since the epoch, like nowSeconds. The token is expired once now reaches exp plus the

@@ -127,12 +127,19 @@ export class AuthClient {
     );
     await this.call(() =>
       this.cognito.send(
-        new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }),
+        new AdminSetUserPasswordCommand({
+          UserPoolId: userPoolId,
+          Username: user.email,
+          Password: user.password,
+          Permanent: true,
+        }),
       ),
     );
     if (user.role) {
       await this.call(() =>
-        this.cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: user.role })),
+        this.cognito.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: user.role }),
+        ),
       );
     }
   }
@@ -146,10 +153,19 @@ export class AuthClient {
    * PreventUserExistenceErrors on, an unknown email and a wrong password are
    * the same NotAuthorizedException, so the message cannot tell them apart.
    */
-  private async initiateAuth(authFlow: AuthFlowType, authParameters: Record<string, string>): Promise<InitiateAuthCommandOutput> {
+  private async initiateAuth(
+    authFlow: AuthFlowType,
+    authParameters: Record<string, string>,
+  ): Promise<InitiateAuthCommandOutput> {
     try {
       return await this.call(() =>
-        this.cognito.send(new InitiateAuthCommand({ ClientId: this.config.clientId, AuthFlow: authFlow, AuthParameters: authParameters })),
+        this.cognito.send(
+          new InitiateAuthCommand({
+            ClientId: this.config.clientId,
+            AuthFlow: authFlow,
+            AuthParameters: authParameters,
+          }),
+        ),
       );
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;

@@ -41,7 +41,8 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
  * request pays for the download. Returns the handler.
  */
 export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenAuthorizer> {
-  const logRejection = config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
+  const logRejection =
+    config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
   // TODO 1: create the verifier HERE, once per cold start (inside the handler below, every request would download the JWKS again):
   //   CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "id", customJwtCheck: checkExtraClaims }, jwksSource(config)), values from `config`;
   //   then load its keys now: `await verifier.hydrate()`, catching a failure and passing it to logRejection (verify() fetches the keys on demand).
@@ -71,7 +72,7 @@ export async function verifyIdToken(
 ): Promise<CognitoIdTokenPayload> {
   // TODO 3: return `await verifier.verify(token)`; catch EVERY error, pass `${error.name}: ${error.message}` to logRejection
   //   (the reason goes to the logs, never to the caller) and throw new Error("Unauthorized"): that exact message, nothing else.
-  return todo("3: verify the token; turn every failure into exactly Error(\"Unauthorized\")");
+  return todo('3: verify the token; turn every failure into exactly Error("Unauthorized")');
 }
 
 /**

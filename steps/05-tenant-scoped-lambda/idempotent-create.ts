@@ -26,19 +26,33 @@ export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 const RECORD_TTL_SECONDS = 24 * 60 * 60;
 
 /** Written before a purchase is deleted; kept as long as a create of it may still be retried. */
-export async function leaveTombstone(db: DynamoDBDocumentClient, tableName: string, tenantId: string, purchaseId: string, now: Date) {
+export async function leaveTombstone(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  tenantId: string,
+  purchaseId: string,
+  now: Date,
+) {
   const expiresAt = Math.floor(now.getTime() / 1000) + RECORD_TTL_SECONDS;
   await db.send(new PutCommand({ TableName: tableName, Item: { ...tombstoneKey(tenantId, purchaseId), expiresAt } }));
 }
 
 const tombstoneKey = (tenantId: string, purchaseId: string) => ({ tenantId: `${tenantId}#deleted`, purchaseId });
 
-async function wasDeleted(db: DynamoDBDocumentClient, tableName: string, tenantId: string, purchaseId: string): Promise<boolean> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: tombstoneKey(tenantId, purchaseId), ConsistentRead: true }));
+async function wasDeleted(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  tenantId: string,
+  purchaseId: string,
+): Promise<boolean> {
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tableName, Key: tombstoneKey(tenantId, purchaseId), ConsistentRead: true }),
+  );
   return Item !== undefined;
 }
 
-export type CreateOutcome = { kind: "created" | "replayed"; purchase: Purchase } | { kind: "conflict"; message: string };
+export type CreateOutcome =
+  { kind: "created" | "replayed"; purchase: Purchase } | { kind: "conflict"; message: string };
 
 interface IdempotencyRecord {
   tenantId: string;
@@ -72,7 +86,10 @@ export async function createOnce(
   request: { key: string; fingerprint: string; now: Date },
 ): Promise<CreateOutcome> {
   // The purchase is the caller's: its createdBy is the user the key belongs to.
-  const recordKey = { tenantId: `${purchase.tenantId}#idempotency`, purchaseId: `${purchase.createdBy}#${request.key}` };
+  const recordKey = {
+    tenantId: `${purchase.tenantId}#idempotency`,
+    purchaseId: `${purchase.createdBy}#${request.key}`,
+  };
   const record: IdempotencyRecord = {
     ...recordKey,
     fingerprint: request.fingerprint,
@@ -117,7 +134,10 @@ export async function createOnce(
     // Deleted between the two calls: this is a new request after all.
     if (!first) return createOnce(db, tableName, purchases, purchase, request);
     if (first.fingerprint !== request.fingerprint) {
-      return { kind: "conflict", message: `${IDEMPOTENCY_HEADER} ${request.key} was already used for a different request` };
+      return {
+        kind: "conflict",
+        message: `${IDEMPOTENCY_HEADER} ${request.key} was already used for a different request`,
+      };
     }
     if (first.state === "pending") {
       // The first attempt is in flight, or stopped before it finished: finish it with its own purchase.

@@ -39,7 +39,10 @@ export const MAX_BODY_BYTES = 16 * 1024;
 /** An unknown field's name is echoed back at most this long, so an answer never grows with the input. */
 export const MAX_FIELD_NAME_LENGTH = 64;
 
-export const BODY_TOO_LARGE: FieldError = { field: "body", message: `must be at most ${MAX_BODY_BYTES} bytes (16 KiB)` };
+export const BODY_TOO_LARGE: FieldError = {
+  field: "body",
+  message: `must be at most ${MAX_BODY_BYTES} bytes (16 KiB)`,
+};
 
 /** Bytes, not characters: what the function holds in memory is what counts. */
 export function isBodyTooLarge(body: string | null | undefined): boolean {
@@ -64,7 +67,10 @@ export function parseNewPurchase(body: string | null | undefined): Parsed<NewPur
 
 function toFieldErrors(issue: z.core.$ZodIssue): FieldError[] {
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => ({ field: truncate(key, MAX_FIELD_NAME_LENGTH), message: "is not an allowed field" }));
+    return issue.keys.map((key) => ({
+      field: truncate(key, MAX_FIELD_NAME_LENGTH),
+      message: "is not an allowed field",
+    }));
   }
   const field = issue.path.length > 0 ? issue.path.join(".") : "body";
   const message = issue.code === "invalid_type" && issue.path.length === 0 ? "must be a JSON object" : issue.message;

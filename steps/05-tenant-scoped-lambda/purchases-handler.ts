@@ -46,8 +46,11 @@ export function callerFrom(event: APIGatewayProxyEvent): Caller | undefined {
 export function createPurchasesHandler(config: PurchasesHandlerConfig): ProxyHandler {
   const now = config.now ?? (() => new Date());
   const newPurchaseId = monotonicFactory();
-  const logError = config.logError ?? ((message, error) => console.error(JSON.stringify({ message, error: String(error) })));
-  const cors: Record<string, string> = config.corsAllowOrigin ? { "Access-Control-Allow-Origin": config.corsAllowOrigin } : {};
+  const logError =
+    config.logError ?? ((message, error) => console.error(JSON.stringify({ message, error: String(error) })));
+  const cors: Record<string, string> = config.corsAllowOrigin
+    ? { "Access-Control-Allow-Origin": config.corsAllowOrigin }
+    : {};
 
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const caller = callerFrom(event);
@@ -66,7 +69,10 @@ export function createPurchasesHandler(config: PurchasesHandlerConfig): ProxyHan
         const page = parsePageRequest(event.queryStringParameters);
         if (!page.ok) return badRequest(page.errors);
         const { purchases: items, lastPurchaseId } = await purchases.list(page.value.limit, page.value.after);
-        return json(200, { purchases: items, ...(lastPurchaseId ? { nextToken: encodeNextToken(lastPurchaseId) } : {}) });
+        return json(200, {
+          purchases: items,
+          ...(lastPurchaseId ? { nextToken: encodeNextToken(lastPurchaseId) } : {}),
+        });
       }
       case "POST /purchases": {
         if (isBodyTooLarge(event.body)) return payloadTooLarge();

@@ -4,7 +4,10 @@ import type { ValidAuthorizerResult } from "./policy-evaluator.ts";
 
 const result: ValidAuthorizerResult = {
   principalId: "user-1",
-  policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }] },
+  policyDocument: {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }],
+  },
   context: { tenantId: "t-1" },
 };
 

@@ -19,10 +19,12 @@ export async function withDeadlines<T>(
   const after = <K extends "function-timeout" | "integration-timeout">(ms: number, kind: K) =>
     new Promise<{ kind: K }>((resolve) => timers.push(setTimeout(() => resolve({ kind }), ms)));
   const racers: Promise<DeadlineOutcome<T>>[] = [
-    Promise.resolve().then(invocation).then(
-      (value) => ({ kind: "done", value }) as const,
-      (error: unknown) => ({ kind: "failed", error }) as const,
-    ),
+    Promise.resolve()
+      .then(invocation)
+      .then(
+        (value) => ({ kind: "done", value }) as const,
+        (error: unknown) => ({ kind: "failed", error }) as const,
+      ),
     after(limits.functionTimeoutMs, "function-timeout"),
   ];
   if (limits.integrationTimeoutMs !== undefined) racers.push(after(limits.integrationTimeoutMs, "integration-timeout"));

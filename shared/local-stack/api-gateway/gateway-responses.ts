@@ -44,7 +44,11 @@ export const EXPLICIT_DENY = json(
 );
 
 /** ACCESS_DENIED: no Allow statement matched the method ARN. */
-export const IMPLICIT_DENY = json(403, "AccessDeniedException", '{"Message":"User is not authorized to access this resource"}');
+export const IMPLICIT_DENY = json(
+  403,
+  "AccessDeniedException",
+  '{"Message":"User is not authorized to access this resource"}',
+);
 
 /**
  * The Lambda proxy integration failed: it threw, timed out (Lambda's own

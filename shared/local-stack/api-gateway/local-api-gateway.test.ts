@@ -57,13 +57,22 @@ const authorizer = vi.fn(async (event: APIGatewayTokenAuthorizerEvent): Promise<
     case "exact-arn": // the classic mistake: allow only the ARN being asked about
       return answer(statement("Allow", event.methodArn));
     case "nested-context":
-      return { ...answer(statement("Allow", "*")), context: { tenant: { id: "t-1" } } } as unknown as APIGatewayAuthorizerResult;
+      return {
+        ...answer(statement("Allow", "*")),
+        context: { tenant: { id: "t-1" } },
+      } as unknown as APIGatewayAuthorizerResult;
     case "null-context":
-      return { ...answer(statement("Allow", "*")), context: { tenantId: null } } as unknown as APIGatewayAuthorizerResult;
+      return {
+        ...answer(statement("Allow", "*")),
+        context: { tenantId: null },
+      } as unknown as APIGatewayAuthorizerResult;
     case "hang":
       return new Promise(() => {});
     case "array-context":
-      return { ...answer(statement("Allow", "*")), context: { groups: ["admin"] } } as unknown as APIGatewayAuthorizerResult;
+      return {
+        ...answer(statement("Allow", "*")),
+        context: { groups: ["admin"] },
+      } as unknown as APIGatewayAuthorizerResult;
     case "no-policy":
       return { principalId: "user-1" } as unknown as APIGatewayAuthorizerResult;
     case "boom":
@@ -145,7 +154,12 @@ interface Sent {
 
 async function send(
   url: string,
-  { method = "GET", token, headers = {}, body }: { method?: string; token?: string; headers?: Record<string, string>; body?: string } = {},
+  {
+    method = "GET",
+    token,
+    headers = {},
+    body,
+  }: { method?: string; token?: string; headers?: Record<string, string>; body?: string } = {},
 ): Promise<Sent> {
   const response = await fetch(url, {
     method,
@@ -182,51 +196,367 @@ describe("request pipeline (cache off, so every request reaches the authorizer)"
   }
 
   it.each<PipelineCase>([
-    { name: "no Authorization header", path: "/purchases", status: 401, body: UNAUTHORIZED, errorType: "UnauthorizedException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "empty Authorization header", path: "/purchases", token: "", status: 401, body: UNAUTHORIZED, errorType: "UnauthorizedException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "whitespace Authorization header", path: "/purchases", token: "   ", status: 401, body: UNAUTHORIZED, errorType: "UnauthorizedException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "authorizer throws Unauthorized", path: "/purchases", token: "Bearer expired", status: 401, body: UNAUTHORIZED, errorType: "UnauthorizedException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "authorizer throws another error", path: "/purchases", token: "Bearer boom", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "authorizer context holds null (not string, number or boolean)", path: "/purchases", token: "Bearer null-context", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "authorizer context holds an object", path: "/purchases", token: "Bearer nested-context", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "authorizer context holds an array", path: "/purchases", token: "Bearer array-context", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "authorizer answer without policy", path: "/purchases", token: "Bearer no-policy", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "explicit Deny for the method", method: "DELETE", path: "/purchases/01HX", token: "Bearer deny-delete", status: 403, body: EXPLICIT_DENY, errorType: "AccessDeniedException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "method not in the policy", method: "POST", path: "/purchases", token: "Bearer get-only", status: 403, body: IMPLICIT_DENY, errorType: "AccessDeniedException", authorizerCalls: 1, functionCalls: 0 },
-    { name: "unknown resource, Bearer token (read as SigV4)", path: "/nope", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "unknown resource, bare token (no SigV4 parameters)", path: "/nope", token: "allow-all", status: 403, body: NO_SIGV4_PARAMETERS("allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "unknown resource, empty Authorization header", path: "/nope", token: "", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "unknown resource without a token", path: "/nope", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "method not defined on the resource", method: "PUT", path: "/purchases", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "method not defined, no token", method: "PUT", path: "/purchases", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "too many path segments", path: "/purchases/01HX/extra", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "the stage root", path: "", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "another stage", path: "//dev/purchases", token: "Bearer allow-all", status: 403, body: NOT_SIGV4("Bearer allow-all"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "another stage, no token", path: "//dev/purchases", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "OPTIONS without CORS configured", method: "OPTIONS", path: "/purchases", status: 403, body: MISSING_TOKEN, errorType: "MissingAuthenticationTokenException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "allowed list", path: "/purchases", token: "Bearer allow-all", status: 200, body: '{"ok":true,"path":"/purchases"}', authorizerCalls: 1, functionCalls: 1 },
-    { name: "DELETE on the collection (no such method)", method: "DELETE", path: "/purchases", token: "Bearer deny-delete", status: 403, body: NOT_SIGV4("Bearer deny-delete"), errorType: "IncompleteSignatureException", authorizerCalls: 0, functionCalls: 0 },
-    { name: "query names that are JavaScript built-ins", path: "/purchases?constructor=1&__proto__=2&toString&hasOwnProperty=3&valueOf=4", token: "Bearer allow-all", status: 200, body: '{"ok":true,"path":"/purchases"}', authorizerCalls: 1, functionCalls: 1 },
-    { name: "a header named hasOwnProperty", path: "/purchases", token: "Bearer allow-all", headers: Object.fromEntries([["hasOwnProperty", "1"], ["constructor", "2"], ["__proto__", "3"]]), status: 200, body: '{"ok":true,"path":"/purchases"}', authorizerCalls: 1, functionCalls: 1 },
-    { name: "allowed read next to a Deny", path: "/purchases/01HX", token: "Bearer deny-delete", status: 200, body: '{"ok":true,"path":"/purchases/01HX"}', authorizerCalls: 1, functionCalls: 1 },
-    { name: "function throws", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "throw" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException", authorizerCalls: 1, functionCalls: 1 },
-    { name: "function returns a non-string body", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "object-body" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException", authorizerCalls: 1, functionCalls: 1 },
-    { name: "function returns no statusCode", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "no-status" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException", authorizerCalls: 1, functionCalls: 1 },
-    { name: "function returns nothing", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "nothing" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException", authorizerCalls: 1, functionCalls: 1 },
-    { name: "function returns a header with a line break", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "bad-header" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException", authorizerCalls: 1, functionCalls: 1 },
-    { name: "function's Content-Length is remapped, not obeyed", path: "/purchases", token: "Bearer allow-all", headers: { "x-test-behaviour": "content-length" }, status: 200, body: "short", authorizerCalls: 1, functionCalls: 1 },
-    { name: "broken percent-encoding in a path parameter", path: "/purchases/%E0%A4%A", token: "Bearer allow-all", status: 400, body: '{"message":"Bad request"}', errorType: "BadRequestException", authorizerCalls: 1, functionCalls: 0 },
-  ])("$name -> $status", async ({ method, path, token, headers, status, body, errorType, authorizerCalls, functionCalls }) => {
-    const url = path.startsWith("//") ? `${new URL(gateway.url).origin}${path.slice(1)}` : `${gateway.url}${path}`;
-    const response = await send(url, { method, token, headers });
+    {
+      name: "no Authorization header",
+      path: "/purchases",
+      status: 401,
+      body: UNAUTHORIZED,
+      errorType: "UnauthorizedException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "empty Authorization header",
+      path: "/purchases",
+      token: "",
+      status: 401,
+      body: UNAUTHORIZED,
+      errorType: "UnauthorizedException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "whitespace Authorization header",
+      path: "/purchases",
+      token: "   ",
+      status: 401,
+      body: UNAUTHORIZED,
+      errorType: "UnauthorizedException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "authorizer throws Unauthorized",
+      path: "/purchases",
+      token: "Bearer expired",
+      status: 401,
+      body: UNAUTHORIZED,
+      errorType: "UnauthorizedException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "authorizer throws another error",
+      path: "/purchases",
+      token: "Bearer boom",
+      status: 500,
+      body: AUTHORIZER_ERROR,
+      errorType: "AuthorizerConfigurationException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "authorizer context holds null (not string, number or boolean)",
+      path: "/purchases",
+      token: "Bearer null-context",
+      status: 500,
+      body: AUTHORIZER_ERROR,
+      errorType: "AuthorizerConfigurationException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "authorizer context holds an object",
+      path: "/purchases",
+      token: "Bearer nested-context",
+      status: 500,
+      body: AUTHORIZER_ERROR,
+      errorType: "AuthorizerConfigurationException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "authorizer context holds an array",
+      path: "/purchases",
+      token: "Bearer array-context",
+      status: 500,
+      body: AUTHORIZER_ERROR,
+      errorType: "AuthorizerConfigurationException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "authorizer answer without policy",
+      path: "/purchases",
+      token: "Bearer no-policy",
+      status: 500,
+      body: AUTHORIZER_ERROR,
+      errorType: "AuthorizerConfigurationException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "explicit Deny for the method",
+      method: "DELETE",
+      path: "/purchases/01HX",
+      token: "Bearer deny-delete",
+      status: 403,
+      body: EXPLICIT_DENY,
+      errorType: "AccessDeniedException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "method not in the policy",
+      method: "POST",
+      path: "/purchases",
+      token: "Bearer get-only",
+      status: 403,
+      body: IMPLICIT_DENY,
+      errorType: "AccessDeniedException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+    {
+      name: "unknown resource, Bearer token (read as SigV4)",
+      path: "/nope",
+      token: "Bearer allow-all",
+      status: 403,
+      body: NOT_SIGV4("Bearer allow-all"),
+      errorType: "IncompleteSignatureException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "unknown resource, bare token (no SigV4 parameters)",
+      path: "/nope",
+      token: "allow-all",
+      status: 403,
+      body: NO_SIGV4_PARAMETERS("allow-all"),
+      errorType: "IncompleteSignatureException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "unknown resource, empty Authorization header",
+      path: "/nope",
+      token: "",
+      status: 403,
+      body: MISSING_TOKEN,
+      errorType: "MissingAuthenticationTokenException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "unknown resource without a token",
+      path: "/nope",
+      status: 403,
+      body: MISSING_TOKEN,
+      errorType: "MissingAuthenticationTokenException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "method not defined on the resource",
+      method: "PUT",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      status: 403,
+      body: NOT_SIGV4("Bearer allow-all"),
+      errorType: "IncompleteSignatureException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "method not defined, no token",
+      method: "PUT",
+      path: "/purchases",
+      status: 403,
+      body: MISSING_TOKEN,
+      errorType: "MissingAuthenticationTokenException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "too many path segments",
+      path: "/purchases/01HX/extra",
+      token: "Bearer allow-all",
+      status: 403,
+      body: NOT_SIGV4("Bearer allow-all"),
+      errorType: "IncompleteSignatureException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "the stage root",
+      path: "",
+      token: "Bearer allow-all",
+      status: 403,
+      body: NOT_SIGV4("Bearer allow-all"),
+      errorType: "IncompleteSignatureException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "another stage",
+      path: "//dev/purchases",
+      token: "Bearer allow-all",
+      status: 403,
+      body: NOT_SIGV4("Bearer allow-all"),
+      errorType: "IncompleteSignatureException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "another stage, no token",
+      path: "//dev/purchases",
+      status: 403,
+      body: MISSING_TOKEN,
+      errorType: "MissingAuthenticationTokenException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "OPTIONS without CORS configured",
+      method: "OPTIONS",
+      path: "/purchases",
+      status: 403,
+      body: MISSING_TOKEN,
+      errorType: "MissingAuthenticationTokenException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "allowed list",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      status: 200,
+      body: '{"ok":true,"path":"/purchases"}',
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "DELETE on the collection (no such method)",
+      method: "DELETE",
+      path: "/purchases",
+      token: "Bearer deny-delete",
+      status: 403,
+      body: NOT_SIGV4("Bearer deny-delete"),
+      errorType: "IncompleteSignatureException",
+      authorizerCalls: 0,
+      functionCalls: 0,
+    },
+    {
+      name: "query names that are JavaScript built-ins",
+      path: "/purchases?constructor=1&__proto__=2&toString&hasOwnProperty=3&valueOf=4",
+      token: "Bearer allow-all",
+      status: 200,
+      body: '{"ok":true,"path":"/purchases"}',
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "a header named hasOwnProperty",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      headers: Object.fromEntries([
+        ["hasOwnProperty", "1"],
+        ["constructor", "2"],
+        ["__proto__", "3"],
+      ]),
+      status: 200,
+      body: '{"ok":true,"path":"/purchases"}',
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "allowed read next to a Deny",
+      path: "/purchases/01HX",
+      token: "Bearer deny-delete",
+      status: 200,
+      body: '{"ok":true,"path":"/purchases/01HX"}',
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "function throws",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      headers: { "x-test-behaviour": "throw" },
+      status: 502,
+      body: INTEGRATION_ERROR,
+      errorType: "InternalServerErrorException",
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "function returns a non-string body",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      headers: { "x-test-behaviour": "object-body" },
+      status: 502,
+      body: INTEGRATION_ERROR,
+      errorType: "InternalServerErrorException",
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "function returns no statusCode",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      headers: { "x-test-behaviour": "no-status" },
+      status: 502,
+      body: INTEGRATION_ERROR,
+      errorType: "InternalServerErrorException",
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "function returns nothing",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      headers: { "x-test-behaviour": "nothing" },
+      status: 502,
+      body: INTEGRATION_ERROR,
+      errorType: "InternalServerErrorException",
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "function returns a header with a line break",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      headers: { "x-test-behaviour": "bad-header" },
+      status: 502,
+      body: INTEGRATION_ERROR,
+      errorType: "InternalServerErrorException",
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "function's Content-Length is remapped, not obeyed",
+      path: "/purchases",
+      token: "Bearer allow-all",
+      headers: { "x-test-behaviour": "content-length" },
+      status: 200,
+      body: "short",
+      authorizerCalls: 1,
+      functionCalls: 1,
+    },
+    {
+      name: "broken percent-encoding in a path parameter",
+      path: "/purchases/%E0%A4%A",
+      token: "Bearer allow-all",
+      status: 400,
+      body: '{"message":"Bad request"}',
+      errorType: "BadRequestException",
+      authorizerCalls: 1,
+      functionCalls: 0,
+    },
+  ])(
+    "$name -> $status",
+    async ({ method, path, token, headers, status, body, errorType, authorizerCalls, functionCalls }) => {
+      const url = path.startsWith("//") ? `${new URL(gateway.url).origin}${path.slice(1)}` : `${gateway.url}${path}`;
+      const response = await send(url, { method, token, headers });
 
-    expect(response.status).toBe(status);
-    expect(response.text).toBe(body);
-    expect(response.headers.get("x-amzn-errortype")).toBe(errorType ?? null);
-    expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
-    expect(authorizer).toHaveBeenCalledTimes(authorizerCalls);
-    expect(purchases).toHaveBeenCalledTimes(functionCalls);
-  });
+      expect(response.status).toBe(status);
+      expect(response.text).toBe(body);
+      expect(response.headers.get("x-amzn-errortype")).toBe(errorType ?? null);
+      expect(response.headers.get("x-amzn-requestid")).toMatch(/^[0-9a-f-]{36}$/);
+      expect(authorizer).toHaveBeenCalledTimes(authorizerCalls);
+      expect(purchases).toHaveBeenCalledTimes(functionCalls);
+    },
+  );
 
   it("hands the authorizer the token and this request's method ARN", async () => {
     await send(`${gateway.url}/purchases/01HX?limit=1`, { token: "Bearer allow-all" });
@@ -245,11 +575,16 @@ describe("request pipeline (cache off, so every request reaches the authorizer)"
 
   it("builds the proxy event: route, path parameters, query, headers, authorizer context", async () => {
     const response = await rawGet(gateway.port, `/${STAGE_NAME}/purchases/01HX%20Y?limit=10&tag=a&tag=b+c%2Bd&flag`, [
-      "Host", `127.0.0.1:${gateway.port}`,
-      "Authorization", "Bearer allow-all",
-      "X-Multi", "one",
-      "X-Multi", "two",
-      "User-Agent", "workshop-test",
+      "Host",
+      `127.0.0.1:${gateway.port}`,
+      "Authorization",
+      "Bearer allow-all",
+      "X-Multi",
+      "one",
+      "X-Multi",
+      "two",
+      "User-Agent",
+      "workshop-test",
     ]);
     expect(response.status).toBe(200);
 
@@ -265,7 +600,11 @@ describe("request pipeline (cache off, so every request reaches the authorizer)"
       body: null,
       isBase64Encoded: false,
     });
-    expect(event.headers).toMatchObject({ Authorization: "Bearer allow-all", "X-Multi": "two", "User-Agent": "workshop-test" });
+    expect(event.headers).toMatchObject({
+      Authorization: "Bearer allow-all",
+      "X-Multi": "two",
+      "User-Agent": "workshop-test",
+    });
     expect(event.multiValueHeaders["X-Multi"]).toEqual(["one", "two"]);
 
     const { requestContext } = event;
@@ -379,7 +718,11 @@ describe("authorizer cache", () => {
     expect(authorizer).toHaveBeenCalledTimes(1);
     expect(cached.stats.authorizerInvocations - before.authorizerInvocations).toBe(1);
     expect(cached.stats.cacheHits - before.cacheHits).toBe(1);
-    expect(lastEvent().requestContext.authorizer).toMatchObject({ principalId: "user-1", tenantId: "t-1", integrationLatency: 0 });
+    expect(lastEvent().requestContext.authorizer).toMatchObject({
+      principalId: "user-1",
+      tenantId: "t-1",
+      integrationLatency: 0,
+    });
   });
 
   it("invokes it again once the TTL has passed (injected clock)", async () => {
@@ -461,7 +804,10 @@ describe("CORS", () => {
   });
 
   it("sends the first allowed origin to an origin it does not know", async () => {
-    const response = await send(`${gateway.url}/purchases`, { method: "OPTIONS", headers: { Origin: "https://evil.example" } });
+    const response = await send(`${gateway.url}/purchases`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://evil.example" },
+    });
     expect(response.headers.get("access-control-allow-origin")).toBe(APP);
   });
 
@@ -498,11 +844,44 @@ describe("Lambda and integration limits (the shared settings' values, injected s
   const LONG = 60_000;
 
   it.each<LimitCase>([
-    { name: "function still running at its own timeout: Lambda ends it, a function error", options: { functionTimeoutMs: { purchases: 50 }, integrationTimeoutMs: LONG }, headers: { "x-test-behaviour": "hang" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException" },
-    { name: "function still running at the integration timeout: API Gateway stops waiting", options: { functionTimeoutMs: { purchases: LONG }, integrationTimeoutMs: 50 }, headers: { "x-test-behaviour": "hang" }, status: 504, body: TIMED_OUT },
-    { name: "authorizer still running at its timeout", options: { functionTimeoutMs: { authorizer: 50 } }, token: "Bearer hang", status: 500, body: AUTHORIZER_ERROR, errorType: "AuthorizerConfigurationException" },
-    { name: "proxy result of exactly 6,291,556 bytes (Lambda's response limit)", options: {}, headers: { "x-test-behaviour": "bytes", "x-test-bytes": "6291556" }, status: 200, body: "x".repeat(6_291_556 - JSON.stringify({ statusCode: 200, body: "" }).length) },
-    { name: "proxy result one byte over Lambda's response limit", options: {}, headers: { "x-test-behaviour": "bytes", "x-test-bytes": "6291557" }, status: 502, body: INTEGRATION_ERROR, errorType: "InternalServerErrorException" },
+    {
+      name: "function still running at its own timeout: Lambda ends it, a function error",
+      options: { functionTimeoutMs: { purchases: 50 }, integrationTimeoutMs: LONG },
+      headers: { "x-test-behaviour": "hang" },
+      status: 502,
+      body: INTEGRATION_ERROR,
+      errorType: "InternalServerErrorException",
+    },
+    {
+      name: "function still running at the integration timeout: API Gateway stops waiting",
+      options: { functionTimeoutMs: { purchases: LONG }, integrationTimeoutMs: 50 },
+      headers: { "x-test-behaviour": "hang" },
+      status: 504,
+      body: TIMED_OUT,
+    },
+    {
+      name: "authorizer still running at its timeout",
+      options: { functionTimeoutMs: { authorizer: 50 } },
+      token: "Bearer hang",
+      status: 500,
+      body: AUTHORIZER_ERROR,
+      errorType: "AuthorizerConfigurationException",
+    },
+    {
+      name: "proxy result of exactly 6,291,556 bytes (Lambda's response limit)",
+      options: {},
+      headers: { "x-test-behaviour": "bytes", "x-test-bytes": "6291556" },
+      status: 200,
+      body: "x".repeat(6_291_556 - JSON.stringify({ statusCode: 200, body: "" }).length),
+    },
+    {
+      name: "proxy result one byte over Lambda's response limit",
+      options: {},
+      headers: { "x-test-behaviour": "bytes", "x-test-bytes": "6291557" },
+      status: 502,
+      body: INTEGRATION_ERROR,
+      errorType: "InternalServerErrorException",
+    },
   ])("$name -> $status", async ({ options, token = "Bearer allow-all", headers, status, body, errorType }) => {
     const gateway = await start({ authorizerCacheTtlSeconds: 0, ...options });
     const response = await send(`${gateway.url}/purchases`, { token, headers });
@@ -513,7 +892,8 @@ describe("Lambda and integration limits (the shared settings' values, injected s
 });
 
 describe("stage throttling (token bucket from STAGE_THROTTLING, injected clock)", () => {
-  const getList = (gateway: LocalApiGateway) => send(`${gateway.url}/purchases`, { token: "Bearer allow-all:throttle" });
+  const getList = (gateway: LocalApiGateway) =>
+    send(`${gateway.url}/purchases`, { token: "Bearer allow-all:throttle" });
 
   it("serves the deployed burst, then 429s before the authorizer runs, then refills at the deployed rate", async () => {
     const gateway = await start({ throttle: undefined }); // the default: the deployed stage's limits
@@ -542,7 +922,10 @@ describe("stage throttling (token bucket from STAGE_THROTTLING, injected clock)"
 
   it("throttles preflights too, and a 429 carries the CORS header", async () => {
     const origin = "https://app.example.com";
-    const gateway = await start({ throttle: { rateLimit: 1, burstLimit: 1 }, cors: { allowOrigins: [origin], ...CORS } });
+    const gateway = await start({
+      throttle: { rateLimit: 1, burstLimit: 1 },
+      cors: { allowOrigins: [origin], ...CORS },
+    });
     const preflight = () => send(`${gateway.url}/purchases`, { method: "OPTIONS", headers: { Origin: origin } });
     expect((await preflight()).status).toBe(204);
     const throttled = await preflight();

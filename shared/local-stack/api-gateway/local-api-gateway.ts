@@ -16,7 +16,12 @@ import type {
   APIGatewayProxyResult,
   APIGatewayTokenAuthorizerEvent,
 } from "aws-lambda";
-import { AUTHORIZER, FUNCTION_TIMEOUT_SECONDS, INTEGRATION_TIMEOUT_MS, STAGE_THROTTLING } from "../../runtime/purchases-api.ts";
+import {
+  AUTHORIZER,
+  FUNCTION_TIMEOUT_SECONDS,
+  INTEGRATION_TIMEOUT_MS,
+  STAGE_THROTTLING,
+} from "../../runtime/purchases-api.ts";
 import type { FunctionName, RouteDefinition } from "../../runtime/purchases-api.ts";
 import { AuthorizerCache } from "./authorizer-cache.ts";
 import { allowOriginHeaders, preflightHeaders } from "./cors.ts";
@@ -91,8 +96,7 @@ interface Trace {
 }
 
 type Authorization =
-  | { kind: "ok"; result: ValidAuthorizerResult; latencyMs: number }
-  | { kind: "response"; response: GatewayResponse };
+  { kind: "ok"; result: ValidAuthorizerResult; latencyMs: number } | { kind: "response"; response: GatewayResponse };
 
 export async function startLocalApiGateway(options: LocalApiGatewayOptions): Promise<LocalApiGateway> {
   validateOptions(options);
@@ -105,7 +109,8 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
   const identityHeader = AUTHORIZER.identityHeader.toLowerCase();
   const stagePrefix = `/${options.stage}`;
   const throttle = new StageThrottle(options.throttle ?? STAGE_THROTTLING, clock);
-  const timeoutMs = (fn: FunctionName | "authorizer") => options.functionTimeoutMs?.[fn] ?? FUNCTION_TIMEOUT_SECONDS[fn] * 1000;
+  const timeoutMs = (fn: FunctionName | "authorizer") =>
+    options.functionTimeoutMs?.[fn] ?? FUNCTION_TIMEOUT_SECONDS[fn] * 1000;
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
   async function authorize(token: string, arn: string, trace: Trace): Promise<Authorization> {
@@ -119,10 +124,13 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
     trace.authorizer = "invoked";
     const started = performance.now();
     const event: APIGatewayTokenAuthorizerEvent = { type: "TOKEN", authorizationToken: token, methodArn: arn };
-    const outcome = await withDeadlines(() => options.authorizer(event), { functionTimeoutMs: timeoutMs("authorizer") });
+    const outcome = await withDeadlines(() => options.authorizer(event), {
+      functionTimeoutMs: timeoutMs("authorizer"),
+    });
     if (outcome.kind !== "done") {
       // The one failure that means "bad token" rather than "broken authorizer".
-      if (outcome.kind === "failed" && isUnauthorized(outcome.error)) return { kind: "response", response: responses.UNAUTHORIZED };
+      if (outcome.kind === "failed" && isUnauthorized(outcome.error))
+        return { kind: "response", response: responses.UNAUTHORIZED };
       trace.reason = `authorizer failed: ${outcome.kind === "failed" ? describe(outcome.error) : "timed out"}`;
       return { kind: "response", response: responses.AUTHORIZER_CONFIGURATION_ERROR };
     }
@@ -152,7 +160,12 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
     const resource = method === "OPTIONS" && options.cors ? matchResource(options.routes, path) : undefined;
     if (resource !== undefined && options.cors) {
       if (!throttle.tryTake(`OPTIONS ${resource}`)) return responses.THROTTLED;
-      return { statusCode: 204, headers: preflightHeaders(options.cors, header(req, "origin")), body: "", customizable: false };
+      return {
+        statusCode: 204,
+        headers: preflightHeaders(options.cors, header(req, "origin")),
+        body: "",
+        customizable: false,
+      };
     }
     const match = matchRoute(options.routes, method, path);
     if (!match) return noSuchMethod(req);
@@ -243,7 +256,10 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
       outcome = responses.LOCAL_GATEWAY_ERROR;
     }
     if ("customizable" in outcome && outcome.customizable && outcome.statusCode >= 400 && options.cors) {
-      outcome = { ...outcome, headers: { ...outcome.headers, ...allowOriginHeaders(options.cors, header(req, "origin")) } };
+      outcome = {
+        ...outcome,
+        headers: { ...outcome.headers, ...allowOriginHeaders(options.cors, header(req, "origin")) },
+      };
     }
     const status = send(res, outcome, requestId, trace);
     const ms = Math.round(performance.now() - started);

@@ -42,7 +42,12 @@ describe("evaluatePolicy", () => {
     ["? does not match two characters", doc(allow(`${API}/prod/GET/purchases/1?`)), getOne, "implicit-deny"],
     ["? does not match zero characters", doc(allow(`${API}/prod/GET/purchases/123?`)), getOne, "implicit-deny"],
     ["resource is case-sensitive", doc(allow(`${API}/prod/get/purchases`)), getList, "implicit-deny"],
-    ["regex metacharacters are literal", doc(allow(`${API}/prod/GET/purchases.`)), arn("GET", "/purchasesX"), "implicit-deny"],
+    [
+      "regex metacharacters are literal",
+      doc(allow(`${API}/prod/GET/purchases.`)),
+      arn("GET", "/purchasesX"),
+      "implicit-deny",
+    ],
     ["other stage", doc(allow(`${API}/dev/GET/purchases`)), getList, "implicit-deny"],
     ["other method", doc(allow(getList)), arn("POST", "/purchases"), "implicit-deny"],
     // The caching pitfall: a policy naming the first request's ARN only.
@@ -54,11 +59,36 @@ describe("evaluatePolicy", () => {
     ["Deny with action wildcard", doc([allow("*"), deny(getList, "execute-api:*")]), getList, "explicit-deny"],
     ["no statements", doc([]), getList, "implicit-deny"],
     ["unknown Effect ignored", doc({ Effect: "allow", Action: "*", Resource: "*" }), getList, "implicit-deny"],
-    ["Allow with Condition never allows", doc({ ...allow("*"), Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }), getList, "implicit-deny"],
-    ["Deny with Condition applies (fail closed)", doc([allow("*"), { ...deny("*"), Condition: { Bool: { x: "true" } } }]), getList, "explicit-deny"],
-    ["Allow with NotResource never allows", doc({ Effect: "Allow", Action: "*", NotResource: deleteOne }), getList, "implicit-deny"],
-    ["Deny with NotResource denies everything else", doc([allow("*"), { Effect: "Deny", Action: "*", NotResource: getList }]), getOne, "explicit-deny"],
-    ["Deny with NotResource spares the named resource", doc([allow("*"), { Effect: "Deny", Action: "*", NotResource: getList }]), getList, "allow"],
+    [
+      "Allow with Condition never allows",
+      doc({ ...allow("*"), Condition: { IpAddress: { "aws:SourceIp": "10.0.0.0/8" } } }),
+      getList,
+      "implicit-deny",
+    ],
+    [
+      "Deny with Condition applies (fail closed)",
+      doc([allow("*"), { ...deny("*"), Condition: { Bool: { x: "true" } } }]),
+      getList,
+      "explicit-deny",
+    ],
+    [
+      "Allow with NotResource never allows",
+      doc({ Effect: "Allow", Action: "*", NotResource: deleteOne }),
+      getList,
+      "implicit-deny",
+    ],
+    [
+      "Deny with NotResource denies everything else",
+      doc([allow("*"), { Effect: "Deny", Action: "*", NotResource: getList }]),
+      getOne,
+      "explicit-deny",
+    ],
+    [
+      "Deny with NotResource spares the named resource",
+      doc([allow("*"), { Effect: "Deny", Action: "*", NotResource: getList }]),
+      getList,
+      "allow",
+    ],
     ["not an object", "Allow", getList, "implicit-deny"],
     ["null", null, getList, "implicit-deny"],
   ])("%s", (_name, policy, requestArn, expected) => {
@@ -70,7 +100,10 @@ describe("validateAuthorizerResult", () => {
   it("keeps a context key named like a built-in as a key", () => {
     const context = JSON.parse('{"__proto__":"t-1","constructor":"admin"}') as Record<string, string>;
     const validation = validateAuthorizerResult({ principalId: "user-1", policyDocument: doc(allow("*")), context });
-    expect(validation.ok && Object.entries(validation.result.context)).toEqual([["__proto__", "t-1"], ["constructor", "admin"]]);
+    expect(validation.ok && Object.entries(validation.result.context)).toEqual([
+      ["__proto__", "t-1"],
+      ["constructor", "admin"],
+    ]);
   });
 
   const good = {
@@ -84,9 +117,15 @@ describe("validateAuthorizerResult", () => {
     ["no context", { principalId: "user-1", policyDocument: doc(allow("*")) }],
     ["null context", { ...good, context: null }],
     ["empty context", { ...good, context: {} }],
-    ["single statement object, action and resource arrays", { ...good, policyDocument: doc(allow(["a", "b"], ["execute-api:Invoke"])) }],
+    [
+      "single statement object, action and resource arrays",
+      { ...good, policyDocument: doc(allow(["a", "b"], ["execute-api:Invoke"])) },
+    ],
     ["Deny statement", { ...good, policyDocument: doc(deny("*")) }],
-    ["NotResource instead of Resource", { ...good, policyDocument: doc({ Effect: "Deny", Action: "*", NotResource: "x" }) }],
+    [
+      "NotResource instead of Resource",
+      { ...good, policyDocument: doc({ Effect: "Deny", Action: "*", NotResource: "x" }) },
+    ],
   ])("accepts %s", (_name, value) => {
     const validation = validateAuthorizerResult(value);
     expect(validation.ok).toBe(true);
@@ -113,10 +152,18 @@ describe("validateAuthorizerResult", () => {
     ["missing Version", { ...good, policyDocument: { Statement: [allow("*")] } }, /Version/],
     ["missing Statement", { ...good, policyDocument: { Version: "2012-10-17" } }, /Statement is missing or empty/],
     ["empty Statement", { ...good, policyDocument: doc([]) }, /Statement is missing or empty/],
-    ["statement without Effect", { ...good, policyDocument: doc({ Action: "*", Resource: "*" }) }, /Statement\[0\]: Effect/],
+    [
+      "statement without Effect",
+      { ...good, policyDocument: doc({ Action: "*", Resource: "*" }) },
+      /Statement\[0\]: Effect/,
+    ],
     ["lower-case Effect", { ...good, policyDocument: doc({ Effect: "allow", Action: "*", Resource: "*" }) }, /Effect/],
     ["statement without Action", { ...good, policyDocument: doc({ Effect: "Allow", Resource: "*" }) }, /Action/],
-    ["statement without Resource", { ...good, policyDocument: doc([allow("*"), { Effect: "Allow", Action: "*" }]) }, /Statement\[1\]: .*Resource/],
+    [
+      "statement without Resource",
+      { ...good, policyDocument: doc([allow("*"), { Effect: "Allow", Action: "*" }]) },
+      /Statement\[1\]: .*Resource/,
+    ],
     ["empty Resource array", { ...good, policyDocument: doc(allow([])) }, /Resource must be/],
     ["non-string Action", { ...good, policyDocument: doc(allow("*", 7)) }, /Action must be/],
     ["not an object at all", "allow", /not an object/],

@@ -72,7 +72,9 @@ function elementMatches(
 }
 
 function anyPatternMatches(patterns: unknown, value: string, caseInsensitive: boolean): boolean {
-  return asArray(patterns).some((pattern) => typeof pattern === "string" && wildcardMatch(pattern, value, caseInsensitive));
+  return asArray(patterns).some(
+    (pattern) => typeof pattern === "string" && wildcardMatch(pattern, value, caseInsensitive),
+  );
 }
 
 /**

@@ -24,16 +24,28 @@ const BUILT_IN_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty"
 describe("names that are JavaScript built-ins are ordinary names", () => {
   it.each(BUILT_IN_NAMES)("query parameter %s", (name) => {
     const event = buildProxyEvent(input({ rawQuery: `${name}=1&${name}=2&limit=5` }));
-    expect(Object.entries(event.queryStringParameters ?? {})).toEqual([[name, "2"], ["limit", "5"]]);
-    expect(Object.entries(event.multiValueQueryStringParameters ?? {})).toEqual([[name, ["1", "2"]], ["limit", ["5"]]]);
+    expect(Object.entries(event.queryStringParameters ?? {})).toEqual([
+      [name, "2"],
+      ["limit", "5"],
+    ]);
+    expect(Object.entries(event.multiValueQueryStringParameters ?? {})).toEqual([
+      [name, ["1", "2"]],
+      ["limit", ["5"]],
+    ]);
     // A plain object, as the JSON event is in AWS: the name is an own key, not a prototype.
     expect(Object.getPrototypeOf(event.queryStringParameters)).toBe(Object.prototype);
   });
 
   it.each(BUILT_IN_NAMES)("header %s", (name) => {
     const event = buildProxyEvent(input({ rawHeaders: [name, "a", "Host", "example.com", name, "b"] }));
-    expect(Object.entries(event.headers)).toEqual([[name, "b"], ["Host", "example.com"]]);
-    expect(Object.entries(event.multiValueHeaders)).toEqual([[name, ["a", "b"]], ["Host", ["example.com"]]]);
+    expect(Object.entries(event.headers)).toEqual([
+      [name, "b"],
+      ["Host", "example.com"],
+    ]);
+    expect(Object.entries(event.multiValueHeaders)).toEqual([
+      [name, ["a", "b"]],
+      ["Host", ["example.com"]],
+    ]);
   });
 });
 

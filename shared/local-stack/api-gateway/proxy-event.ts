@@ -153,16 +153,18 @@ function headerValue(headers: Record<string, string>, lowercaseName: string): st
 }
 
 /** `null` when there is no query string; `+` means a space, as API Gateway decodes it. */
-function parseQuery(rawQuery: string):
-  | { single: Record<string, string>; multi: Record<string, string[]> }
-  | null {
+function parseQuery(rawQuery: string): { single: Record<string, string>; multi: Record<string, string[]> } | null {
   const values = new Map<string, string[]>();
   for (const pair of rawQuery.split("&")) {
     if (pair === "") continue;
     const equals = pair.indexOf("=");
     const rawName = equals === -1 ? pair : pair.slice(0, equals);
     const rawValue = equals === -1 ? "" : pair.slice(equals + 1);
-    appendTo(values, decode(rawName.replace(/\+/g, " "), "query string"), decode(rawValue.replace(/\+/g, " "), "query string"));
+    appendTo(
+      values,
+      decode(rawName.replace(/\+/g, " "), "query string"),
+      decode(rawValue.replace(/\+/g, " "), "query string"),
+    );
   }
   if (values.size === 0) return null;
   const { last: single, all: multi } = lastAndAll(values);

@@ -12,7 +12,13 @@ import type { GatewayResponse } from "./gateway-responses.ts";
 export function unsignedAuthorizationResponse(authorization: string): GatewayResponse {
   const hashed = createHash("sha256").update(authorization, "utf8").digest("base64");
   const space = authorization.indexOf(" ");
-  const elements = space === -1 ? [] : authorization.slice(space + 1).split(",").map((element) => element.trim());
+  const elements =
+    space === -1
+      ? []
+      : authorization
+          .slice(space + 1)
+          .split(",")
+          .map((element) => element.trim());
   // `Bearer <jwt>`: the part after the "algorithm" is no key=value pair.
   const message = elements.some((element) => !element.includes("="))
     ? `Invalid key=value pair (missing equal-sign) in Authorization header (hashed with SHA-256 and encoded with Base64): '${hashed}'.`

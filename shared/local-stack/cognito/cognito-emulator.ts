@@ -25,7 +25,12 @@ import { findFreePort } from "../free-port.ts";
 import { LOCAL_CREDENTIALS } from "../local-credentials.ts";
 import { SigningKeys } from "./signing-keys.ts";
 import { startStrictCognito } from "./strict-cognito.ts";
-import { synthesizeUserPool, type SchemaAttribute, type UserPoolConstruct, type UserPoolDefinition } from "./user-pool-definition.ts";
+import {
+  synthesizeUserPool,
+  type SchemaAttribute,
+  type UserPoolConstruct,
+  type UserPoolDefinition,
+} from "./user-pool-definition.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -81,7 +86,10 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
     JSON.stringify({ TokenConfig: { IssuerDomain: issuerDomain }, ServerConfig: { hostname: "127.0.0.1", port } }),
   );
   const definition = synthesizeUserPool(options.userPoolConstruct);
-  await writeFile(join(dbDir, `${userPoolId}.json`), JSON.stringify({ Users: {}, Options: cognitoLocalPool(userPoolId, definition) }));
+  await writeFile(
+    join(dbDir, `${userPoolId}.json`),
+    JSON.stringify({ Users: {}, Options: cognitoLocalPool(userPoolId, definition) }),
+  );
 
   const child = spawn(process.execPath, [fileURLToPath(new URL("./cognito-local-child.cjs", import.meta.url))], {
     cwd: dataDir,
@@ -108,7 +116,13 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
     await waitUntilListening(upstream, child, output);
     const userPoolClientId = await seedPool(upstream, region, userPoolId, definition);
     const keys = new SigningKeys();
-    const front = await startStrictCognito({ upstream, definition, userPoolId, issuer: `${issuerDomain}/${userPoolId}`, keys });
+    const front = await startStrictCognito({
+      upstream,
+      definition,
+      userPoolId,
+      issuer: `${issuerDomain}/${userPoolId}`,
+      keys,
+    });
     stops.unshift(front.close);
     return {
       endpoint: front.endpoint,
@@ -117,7 +131,13 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       userPoolClientId,
       jwksUrl: `${front.endpoint}/${userPoolId}/.well-known/jwks.json`,
       definition,
-      authClientConfig: { region, userPoolId, clientId: userPoolClientId, endpoint: front.endpoint, credentials: LOCAL_CREDENTIALS },
+      authClientConfig: {
+        region,
+        userPoolId,
+        clientId: userPoolClientId,
+        endpoint: front.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      },
       confirmationCode: (email) => waitForMail(mailbox, email),
       rotateSigningKey: async () => keys.rotate(),
       stop,
@@ -153,7 +173,11 @@ async function seedPool(endpoint: string, region: string, userPoolId: string, { 
     // CloudFormation's client properties are CreateUserPoolClient's parameters; UserPoolId is a Ref there.
     const { UserPoolId: _ref, ...settings } = client;
     const { UserPoolClient } = await cognito.send(
-      new CreateUserPoolClientCommand({ ClientName: "workshop-web", ...(settings as Partial<CreateUserPoolClientCommandInput>), UserPoolId: userPoolId }),
+      new CreateUserPoolClientCommand({
+        ClientName: "workshop-web",
+        ...(settings as Partial<CreateUserPoolClientCommandInput>),
+        UserPoolId: userPoolId,
+      }),
     );
     for (const group of groups) await cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, ...group }));
     if (!UserPoolClient?.ClientId) throw new Error("cognito-local created no app client.");

@@ -13,7 +13,11 @@ import { startCognitoEmulator, type CognitoEmulator } from "./cognito-emulator.t
 
 const PASSWORD = "Rotation-test-1234!";
 const methodArn = "arn:aws:execute-api:us-east-1:000000000000:local/prod/GET/purchases";
-const event = (token: string): APIGatewayTokenAuthorizerEvent => ({ type: "TOKEN", authorizationToken: `Bearer ${token}`, methodArn });
+const event = (token: string): APIGatewayTokenAuthorizerEvent => ({
+  type: "TOKEN",
+  authorizationToken: `Bearer ${token}`,
+  methodArn,
+});
 
 let cognito: CognitoEmulator;
 let auth: AuthClient;
@@ -32,13 +36,22 @@ const signIn = async () => (await auth.signIn("rotation@example.test", PASSWORD)
 
 /** A token valid in every way but its kid, which no JWKS publishes. */
 function tokenWithUnknownKid(claimsFrom: string): string {
-  return signJwt({ key: emulatorSigningKey(), header: { kid: `made-up-${randomUUID()}` }, payload: decodeJwt(claimsFrom).payload });
+  return signJwt({
+    key: emulatorSigningKey(),
+    header: { kid: `made-up-${randomUUID()}` },
+    payload: decodeJwt(claimsFrom).payload,
+  });
 }
 
 beforeAll(async () => {
   cognito = await startCognitoEmulator();
   auth = new AuthClient(cognito.authClientConfig);
-  await auth.addUserToTenant({ email: "rotation@example.test", password: PASSWORD, tenantId: "rotation", role: "member" });
+  await auth.addUserToTenant({
+    email: "rotation@example.test",
+    password: PASSWORD,
+    tenantId: "rotation",
+    role: "member",
+  });
 });
 
 afterAll(async () => {

@@ -2,8 +2,18 @@ import { describe, expect, it } from "vitest";
 import { maskedEmail, passwordProblem, poolRules } from "./pool-rules.ts";
 import type { UserPoolDefinition } from "./user-pool-definition.ts";
 
-const strict = { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true };
-const definition = (client: UserPoolDefinition["client"]): UserPoolDefinition => ({ pool: { Policies: { PasswordPolicy: strict } }, client, groups: [] });
+const strict = {
+  MinimumLength: 12,
+  RequireLowercase: true,
+  RequireUppercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+};
+const definition = (client: UserPoolDefinition["client"]): UserPoolDefinition => ({
+  pool: { Policies: { PasswordPolicy: strict } },
+  client,
+  groups: [],
+});
 
 describe("passwordProblem, in Cognito's words", () => {
   it.each([
@@ -37,7 +47,9 @@ describe("poolRules", () => {
   it("named read and write attributes are the only ones", () => {
     const rules = poolRules(definition({ ReadAttributes: ["email"], WriteAttributes: ["email"] }));
     expect(rules.canRead("custom:tenantId")).toBe(false);
-    expect(() => rules.assertWritable(["email", "custom:tenantId"])).toThrow("A client attempted to write unauthorized attribute");
+    expect(() => rules.assertWritable(["email", "custom:tenantId"])).toThrow(
+      "A client attempted to write unauthorized attribute",
+    );
   });
 
   it("a client with no explicit flows gets Cognito's defaults: SRP, custom and refresh, not passwords", () => {
@@ -47,7 +59,10 @@ describe("poolRules", () => {
   });
 
   it("ExpiresIn is the access token's lifetime in seconds, in the client's unit", () => {
-    expect(poolRules(definition({ AccessTokenValidity: 60, TokenValidityUnits: { AccessToken: "minutes" } })).accessTokenSeconds).toBe(3600);
+    expect(
+      poolRules(definition({ AccessTokenValidity: 60, TokenValidityUnits: { AccessToken: "minutes" } }))
+        .accessTokenSeconds,
+    ).toBe(3600);
     expect(poolRules(definition({})).accessTokenSeconds, "Cognito's default: 1 hour").toBe(3600);
   });
 });

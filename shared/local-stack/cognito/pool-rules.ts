@@ -82,7 +82,10 @@ export function passwordProblem(policy: PasswordPolicy, password: string): Cogni
     [!!policy.RequireLowercase && !/[a-z]/.test(password), "Password must have lowercase characters"],
     [!!policy.RequireUppercase && !/[A-Z]/.test(password), "Password must have uppercase characters"],
     [!!policy.RequireNumbers && !/[0-9]/.test(password), "Password must have numeric characters"],
-    [!!policy.RequireSymbols && ![...password.trim()].some((c) => SYMBOLS.has(c)), "Password must have symbol characters"],
+    [
+      !!policy.RequireSymbols && ![...password.trim()].some((c) => SYMBOLS.has(c)),
+      "Password must have symbol characters",
+    ],
   ];
   const broken = rules.find(([breaks]) => breaks);
   return broken && new CognitoError("InvalidPasswordException", `Password did not conform with policy: ${broken[1]}`);

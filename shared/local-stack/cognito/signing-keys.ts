@@ -34,7 +34,12 @@ export class SigningKeys {
 
   jwks(): { keys: JsonWebKey[] } {
     return {
-      keys: [...this.published].map(([kid, key]) => ({ ...key.export({ format: "jwk" }), kid, alg: "RS256", use: "sig" })),
+      keys: [...this.published].map(([kid, key]) => ({
+        ...key.export({ format: "jwk" }),
+        kid,
+        alg: "RS256",
+        use: "sig",
+      })),
     };
   }
 
@@ -60,7 +65,8 @@ export class SigningKeys {
       const { alg, kid } = JSON.parse(Buffer.from(header, "base64url").toString()) as { alg?: string; kid?: string };
       const key = kid === undefined ? undefined : this.published.get(kid);
       if (alg !== "RS256" || !key) return undefined;
-      if (!verify("RSA-SHA256", Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, "base64url"))) return undefined;
+      if (!verify("RSA-SHA256", Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, "base64url")))
+        return undefined;
       return JSON.parse(Buffer.from(payload, "base64url").toString()) as JwtClaims;
     } catch {
       return undefined;

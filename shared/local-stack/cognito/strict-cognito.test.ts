@@ -39,7 +39,11 @@ const newEmail = () => `user-${++users}-${Date.now()}@strict.test`;
 
 beforeAll(async () => {
   emulator = await startCognitoEmulator({ onMail: (mail) => mails.push(mail) });
-  cognito = new CognitoIdentityProviderClient({ endpoint: emulator.endpoint, region: emulator.region, credentials: LOCAL_CREDENTIALS });
+  cognito = new CognitoIdentityProviderClient({
+    endpoint: emulator.endpoint,
+    region: emulator.region,
+    credentials: LOCAL_CREDENTIALS,
+  });
 });
 
 afterAll(async () => {
@@ -81,7 +85,11 @@ async function confirmedUser(): Promise<string> {
   const email = newEmail();
   await signUp(email);
   await cognito.send(
-    new ConfirmSignUpCommand({ ClientId: emulator.userPoolClientId, Username: email, ConfirmationCode: await emulator.confirmationCode(email) }),
+    new ConfirmSignUpCommand({
+      ClientId: emulator.userPoolClientId,
+      Username: email,
+      ConfirmationCode: await emulator.confirmationCode(email),
+    }),
   );
   return email;
 }
@@ -100,7 +108,8 @@ describe("the emulator's pool is the construct's", () => {
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), "Compare");
     new TenantUserPool(stack, "Identity");
     const template = Template.fromStack(stack);
-    const only = (type: string) => Object.values(template.findResources(type))[0]!.Properties as Record<string, unknown>;
+    const only = (type: string) =>
+      Object.values(template.findResources(type))[0]!.Properties as Record<string, unknown>;
     const pool = only("AWS::Cognito::UserPool");
     const client = only("AWS::Cognito::UserPoolClient");
 
@@ -118,7 +127,10 @@ describe("the emulator's pool is the construct's", () => {
     for (const attribute of pool.Schema as { Name: string; Mutable?: boolean; Required?: boolean }[]) {
       const name = attribute.Name === "email" ? "email" : `custom:${attribute.Name}`;
       const local = UserPool?.SchemaAttributes?.find((a) => a.Name === name);
-      expect(local, `schema attribute ${name}`).toMatchObject({ Mutable: attribute.Mutable ?? true, Required: attribute.Required ?? false });
+      expect(local, `schema attribute ${name}`).toMatchObject({
+        Mutable: attribute.Mutable ?? true,
+        Required: attribute.Required ?? false,
+      });
     }
 
     for (const setting of [
@@ -137,8 +149,14 @@ describe("the emulator's pool is the construct's", () => {
     expect(UserPoolClient?.ClientSecret, "no secret").toBeUndefined();
 
     const groups = Object.values(template.findResources("AWS::Cognito::UserPoolGroup")).map((g) => g.Properties);
-    expect(Groups?.map(({ GroupName, Precedence }) => ({ GroupName, Precedence })).sort((a, b) => a.Precedence! - b.Precedence!)).toEqual(
-      groups.map(({ GroupName, Precedence }) => ({ GroupName, Precedence })).sort((a, b) => a.Precedence - b.Precedence),
+    expect(
+      Groups?.map(({ GroupName, Precedence }) => ({ GroupName, Precedence })).sort(
+        (a, b) => a.Precedence! - b.Precedence!,
+      ),
+    ).toEqual(
+      groups
+        .map(({ GroupName, Precedence }) => ({ GroupName, Precedence }))
+        .sort((a, b) => a.Precedence - b.Precedence),
     );
   });
 });
@@ -150,40 +168,61 @@ describe("the app client's permissions", () => {
       name: "NotAuthorizedException",
       message: "A client attempted to write unauthorized attribute",
     });
-    expect((await refusal(cognito.send(new AdminGetUserCommand({ UserPoolId: emulator.userPoolId, Username: email })))).name).toBe(
-      "UserNotFoundException",
-    );
+    expect(
+      (await refusal(cognito.send(new AdminGetUserCommand({ UserPoolId: emulator.userPoolId, Username: email })))).name,
+    ).toBe("UserNotFoundException");
   });
 
   it("refuses UpdateUserAttributes on custom:tenantId, and lets the user change their email (verified first)", async () => {
     const { email, tokens } = await signedIn();
     expect(
       await refusal(
-        cognito.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: "custom:tenantId", Value: "b" }] })),
+        cognito.send(
+          new UpdateUserAttributesCommand({
+            AccessToken: tokens.AccessToken,
+            UserAttributes: [{ Name: "custom:tenantId", Value: "b" }],
+          }),
+        ),
       ),
     ).toEqual({ name: "NotAuthorizedException", message: "A client attempted to write unauthorized attribute" });
 
     const newAddress = newEmail();
     const out = await cognito.send(
-      new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken, UserAttributes: [{ Name: "email", Value: newAddress }] }),
+      new UpdateUserAttributesCommand({
+        AccessToken: tokens.AccessToken,
+        UserAttributes: [{ Name: "email", Value: newAddress }],
+      }),
     );
     expect(out.CodeDeliveryDetailsList?.[0]?.Destination, "the address is masked").toMatch(/^u\*\*\*@s\*\*\*$/);
     expect(await emulator.confirmationCode(newAddress)).toMatch(/^\d{6}$/);
     const { UserAttributes } = await cognito.send(new GetUserCommand({ AccessToken: tokens.AccessToken }));
-    expect(UserAttributes?.find((a) => a.Name === "email")?.Value, "keepOriginal: the old address stays until verified").toBe(email);
+    expect(
+      UserAttributes?.find((a) => a.Name === "email")?.Value,
+      "keepOriginal: the old address stays until verified",
+    ).toBe(email);
   });
 
   it("refuses an auth flow the client does not enable", async () => {
     const attempt = cognito.send(
-      new InitiateAuthCommand({ ClientId: emulator.userPoolClientId, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "a@b.c", SRP_A: "1" } }),
+      new InitiateAuthCommand({
+        ClientId: emulator.userPoolClientId,
+        AuthFlow: "USER_SRP_AUTH",
+        AuthParameters: { USERNAME: "a@b.c", SRP_A: "1" },
+      }),
     );
-    expect(await refusal(attempt)).toEqual({ name: "InvalidParameterException", message: "USER_SRP_AUTH flow not enabled for this client" });
+    expect(await refusal(attempt)).toEqual({
+      name: "InvalidParameterException",
+      message: "USER_SRP_AUTH flow not enabled for this client",
+    });
   });
 });
 
 describe("the password policy, wherever a password is set", () => {
   const weak = "DemoPass123";
-  const policyRefusal = { name: "InvalidPasswordException", message: "Password did not conform with policy: Password not long enough" };
+  const policyRefusal = {
+    name: "InvalidPasswordException",
+    message: "Password did not conform with policy: Password not long enough",
+  };
 
   it("on sign-up", async () => {
     expect(await refusal(signUp(newEmail(), weak))).toEqual(policyRefusal);
@@ -195,12 +234,25 @@ describe("the password policy, wherever a password is set", () => {
   it("on an operator's AdminCreateUser and AdminSetUserPassword", async () => {
     const email = newEmail();
     expect(
-      await refusal(cognito.send(new AdminCreateUserCommand({ UserPoolId: emulator.userPoolId, Username: email, TemporaryPassword: weak }))),
+      await refusal(
+        cognito.send(
+          new AdminCreateUserCommand({ UserPoolId: emulator.userPoolId, Username: email, TemporaryPassword: weak }),
+        ),
+      ),
     ).toEqual(policyRefusal);
-    await cognito.send(new AdminCreateUserCommand({ UserPoolId: emulator.userPoolId, Username: email, MessageAction: "SUPPRESS" }));
+    await cognito.send(
+      new AdminCreateUserCommand({ UserPoolId: emulator.userPoolId, Username: email, MessageAction: "SUPPRESS" }),
+    );
     expect(
       await refusal(
-        cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: emulator.userPoolId, Username: email, Password: weak, Permanent: true })),
+        cognito.send(
+          new AdminSetUserPasswordCommand({
+            UserPoolId: emulator.userPoolId,
+            Username: email,
+            Password: weak,
+            Permanent: true,
+          }),
+        ),
       ),
     ).toEqual(policyRefusal);
   });
@@ -210,7 +262,14 @@ describe("the password policy, wherever a password is set", () => {
     await cognito.send(new ForgotPasswordCommand({ ClientId: emulator.userPoolClientId, Username: email }));
     const code = await emulator.confirmationCode(email);
     const reset = (password: string) =>
-      cognito.send(new ConfirmForgotPasswordCommand({ ClientId: emulator.userPoolClientId, Username: email, ConfirmationCode: code, Password: password }));
+      cognito.send(
+        new ConfirmForgotPasswordCommand({
+          ClientId: emulator.userPoolClientId,
+          Username: email,
+          ConfirmationCode: code,
+          Password: password,
+        }),
+      );
     expect(await refusal(reset(weak))).toEqual(policyRefusal);
     await reset("Another-Horse-43!");
     expect((await signIn(email, "Another-Horse-43!")).AuthenticationResult?.IdToken).toBeTruthy();
@@ -230,7 +289,13 @@ describe("PreventUserExistenceErrors: an unknown user looks like a known one", (
     const email = newEmail();
     await signUp(email);
     const confirm = (username: string) =>
-      cognito.send(new ConfirmSignUpCommand({ ClientId: emulator.userPoolClientId, Username: username, ConfirmationCode: "000000" }));
+      cognito.send(
+        new ConfirmSignUpCommand({
+          ClientId: emulator.userPoolClientId,
+          Username: username,
+          ConfirmationCode: "000000",
+        }),
+      );
     const wrongCode = await refusal(confirm(email));
     expect(await refusal(confirm(newEmail()))).toEqual(wrongCode);
     expect(wrongCode.name).toBe("CodeMismatchException");
@@ -238,7 +303,8 @@ describe("PreventUserExistenceErrors: an unknown user looks like a known one", (
 
   it("password reset: an unknown email gets the same masked delivery as a known one", async () => {
     const known = await confirmedUser();
-    const forgot = (username: string) => cognito.send(new ForgotPasswordCommand({ ClientId: emulator.userPoolClientId, Username: username }));
+    const forgot = (username: string) =>
+      cognito.send(new ForgotPasswordCommand({ ClientId: emulator.userPoolClientId, Username: username }));
     const { CodeDeliveryDetails: forKnown } = await forgot(known);
     const { CodeDeliveryDetails: forUnknown } = await forgot(newEmail());
     expect(forKnown).toEqual({ AttributeName: "email", DeliveryMedium: "EMAIL", Destination: "u***@s***" });
@@ -296,22 +362,35 @@ describe("Cognito's own endpoints check the access token", () => {
       message: "Access Token has been revoked",
     });
     const refresh = cognito.send(
-      new InitiateAuthCommand({ ClientId: emulator.userPoolClientId, AuthFlow: "REFRESH_TOKEN_AUTH", AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! } }),
+      new InitiateAuthCommand({
+        ClientId: emulator.userPoolClientId,
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: tokens.RefreshToken! },
+      }),
     );
-    expect(await refusal(refresh)).toEqual({ name: "NotAuthorizedException", message: "Refresh Token has been revoked" });
+    expect(await refusal(refresh)).toEqual({
+      name: "NotAuthorizedException",
+      message: "Refresh Token has been revoked",
+    });
     expect((await cognito.send(new GetUserCommand({ AccessToken: other.AccessToken }))).Username).toBeTruthy();
   });
 
   it("a forged or expired access token is refused", async () => {
     const { tokens } = await signedIn();
     const payload = claims(tokens.AccessToken);
-    const forged = signJwt({ key: createSigningKey({ kid: String(decodeJwt(tokens.AccessToken!).header.kid) }), payload });
+    const forged = signJwt({
+      key: createSigningKey({ kid: String(decodeJwt(tokens.AccessToken!).header.kid) }),
+      payload,
+    });
     expect(await refusal(cognito.send(new GetUserCommand({ AccessToken: forged })))).toEqual({
       name: "NotAuthorizedException",
       message: "Invalid Access Token",
     });
     // The emulator's first key is public: a token it signs is as good as the emulator's own (learning only).
-    const expired = signJwt({ key: emulatorSigningKey(), payload: { ...payload, exp: Math.floor(Date.now() / 1000) - 5 } });
+    const expired = signJwt({
+      key: emulatorSigningKey(),
+      payload: { ...payload, exp: Math.floor(Date.now() / 1000) - 5 },
+    });
     expect(await refusal(cognito.send(new GetUserCommand({ AccessToken: expired })))).toEqual({
       name: "NotAuthorizedException",
       message: "Access Token has expired",

@@ -43,9 +43,21 @@ type Body = Record<string, unknown>;
 type Attribute = { Name: string; Value?: string };
 
 /** ID token claims Cognito sets itself; every other claim is a user attribute the client may read. */
-const ID_TOKEN_OWN_CLAIMS = ["sub", "aud", "iss", "exp", "iat", "auth_time", "token_use", "event_id", "cognito:username", "cognito:groups"];
+const ID_TOKEN_OWN_CLAIMS = [
+  "sub",
+  "aud",
+  "iss",
+  "exp",
+  "iat",
+  "auth_time",
+  "token_use",
+  "event_id",
+  "cognito:username",
+  "cognito:groups",
+];
 const INCORRECT_CREDENTIALS = "Incorrect username or password.";
-const CODE_MISMATCH = () => new CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.");
+const CODE_MISMATCH = () =>
+  new CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.");
 /** Refusals cognito-local words differently from Cognito. */
 const COGNITO_MESSAGES: Record<string, string> = { CodeMismatchException: CODE_MISMATCH().message };
 
@@ -59,13 +71,20 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
   async function forward(operation: string, body: Body): Promise<Body> {
     const response = await fetch(`${upstream}/`, {
       method: "POST",
-      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": `AWSCognitoIdentityProviderService.${operation}` },
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+      },
       body: JSON.stringify(body),
     });
     const answer = (await response.json().catch(() => ({}))) as Body;
     if (response.ok) return answer;
     const type = String(answer.__type ?? "InternalErrorException");
-    throw new CognitoError(type, COGNITO_MESSAGES[type] ?? String(answer.message ?? response.statusText), response.status);
+    throw new CognitoError(
+      type,
+      COGNITO_MESSAGES[type] ?? String(answer.message ?? response.statusText),
+      response.status,
+    );
   }
 
   /** Cognito's answer for a user that does not exist, as the client's PreventUserExistenceErrors setting has it. */
@@ -85,8 +104,10 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
     if (!claims || claims.token_use !== "access" || claims.iss !== issuer) {
       throw new CognitoError("NotAuthorizedException", "Invalid Access Token");
     }
-    if (Number(claims.exp) * 1000 <= clock()) throw new CognitoError("NotAuthorizedException", "Access Token has expired");
-    if (sessions.isRevoked(claims.origin_jti)) throw new CognitoError("NotAuthorizedException", "Access Token has been revoked");
+    if (Number(claims.exp) * 1000 <= clock())
+      throw new CognitoError("NotAuthorizedException", "Access Token has expired");
+    if (sessions.isRevoked(claims.origin_jti))
+      throw new CognitoError("NotAuthorizedException", "Access Token has been revoked");
   }
 
   /** Re-signs cognito-local's tokens with the claims Cognito would give them. */
@@ -98,11 +119,19 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
     if (typeof result.RefreshToken === "string") sessions.remember(result.RefreshToken, session);
 
     const user = await forward("AdminGetUser", { UserPoolId: userPoolId, Username: id["cognito:username"] });
-    const sessionClaims = { auth_time: session.authTime, ...(rules.tokenRevocation ? { origin_jti: session.originJti } : {}) };
+    const sessionClaims = {
+      auth_time: session.authTime,
+      ...(rules.tokenRevocation ? { origin_jti: session.originJti } : {}),
+    };
     const idClaims: JwtClaims = Object.fromEntries(ID_TOKEN_OWN_CLAIMS.filter((c) => c in id).map((c) => [c, id[c]]));
     return {
       ...result,
-      IdToken: keys.sign({ ...idClaims, ...readableClaims(user.UserAttributes as Attribute[]), ...sessionClaims, jti: randomUUID() }),
+      IdToken: keys.sign({
+        ...idClaims,
+        ...readableClaims(user.UserAttributes as Attribute[]),
+        ...sessionClaims,
+        jti: randomUUID(),
+      }),
       AccessToken: keys.sign({ ...access, ...sessionClaims, jti: randomUUID() }),
       ExpiresIn: rules.accessTokenSeconds,
       TokenType: "Bearer",
@@ -112,7 +141,9 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
   /** The user's attributes the app client may read, typed as Cognito types them in an ID token. */
   function readableClaims(attributes: Attribute[] = []): JwtClaims {
     const readable = attributes.filter((a) => a.Name !== "sub" && rules.canRead(a.Name));
-    return Object.fromEntries(readable.map((a) => [a.Name, a.Name.endsWith("_verified") ? a.Value === "true" : a.Value]));
+    return Object.fromEntries(
+      readable.map((a) => [a.Name, a.Name.endsWith("_verified") ? a.Value === "true" : a.Value]),
+    );
   }
 
   async function signIn(operation: string, body: Body): Promise<Body> {
@@ -124,12 +155,17 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
       if (!(error instanceof CognitoError)) throw error;
       if (refreshToken !== undefined && error.type === "NotAuthorizedException") {
         const revoked = sessions.isRevoked(sessions.ofRefreshToken(refreshToken)?.originJti);
-        throw new CognitoError("NotAuthorizedException", revoked ? "Refresh Token has been revoked" : "Invalid Refresh Token");
+        throw new CognitoError(
+          "NotAuthorizedException",
+          revoked ? "Refresh Token has been revoked" : "Invalid Refresh Token",
+        );
       }
       // cognito-local answers an unknown user with NotAuthorizedException, a wrong password with InvalidPasswordException.
       const unknownUser = error.type === "NotAuthorizedException" && error.message === "User not authorized";
-      if (unknownUser && !rules.preventUserExistenceErrors) throw new CognitoError("UserNotFoundException", "User does not exist.");
-      if (unknownUser || error.type === "InvalidPasswordException") throw new CognitoError("NotAuthorizedException", INCORRECT_CREDENTIALS);
+      if (unknownUser && !rules.preventUserExistenceErrors)
+        throw new CognitoError("UserNotFoundException", "User does not exist.");
+      if (unknownUser || error.type === "InvalidPasswordException")
+        throw new CognitoError("NotAuthorizedException", INCORRECT_CREDENTIALS);
       throw error;
     }
   }
@@ -153,9 +189,12 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
     },
     async ConfirmSignUp(body) {
       // cognito-local answers an unknown user with NotAuthorizedException.
-      const out = await unknownUserAs(() => forward("ConfirmSignUp", body).catch(asUserNotFound("NotAuthorizedException")), () => {
-        throw CODE_MISMATCH();
-      });
+      const out = await unknownUserAs(
+        () => forward("ConfirmSignUp", body).catch(asUserNotFound("NotAuthorizedException")),
+        () => {
+          throw CODE_MISMATCH();
+        },
+      );
       // The code went to the address, so entering it proves the address.
       if (emailIsVerifiedByCode) {
         const user = await forward("AdminGetUser", { UserPoolId: userPoolId, Username: body.Username });
@@ -176,14 +215,28 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
     RespondToAuthChallenge: (body) => respondToChallenge("RespondToAuthChallenge", body),
     AdminRespondToAuthChallenge: (body) => respondToChallenge("AdminRespondToAuthChallenge", body),
     async ForgotPassword(body) {
-      const simulated = { CodeDeliveryDetails: { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: maskedEmail(String(body.Username)) } };
-      return masked(await unknownUserAs(() => forward("ForgotPassword", body), () => simulated));
+      const simulated = {
+        CodeDeliveryDetails: {
+          AttributeName: "email",
+          DeliveryMedium: "EMAIL",
+          Destination: maskedEmail(String(body.Username)),
+        },
+      };
+      return masked(
+        await unknownUserAs(
+          () => forward("ForgotPassword", body),
+          () => simulated,
+        ),
+      );
     },
     async ConfirmForgotPassword(body) {
       rules.assertPassword(body.Password);
-      return unknownUserAs(() => forward("ConfirmForgotPassword", body), () => {
-        throw CODE_MISMATCH();
-      });
+      return unknownUserAs(
+        () => forward("ConfirmForgotPassword", body),
+        () => {
+          throw CODE_MISMATCH();
+        },
+      );
     },
     async ChangePassword(body) {
       rules.assertPassword(body.ProposedPassword);
@@ -224,7 +277,11 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
     if (req.method === "OPTIONS") return send(res, 204, undefined, preflightHeaders(req));
     if (req.method === "GET" && path === `/${userPoolId}/.well-known/jwks.json`) return send(res, 200, keys.jwks());
     if (req.method === "GET" && path === `/${userPoolId}/.well-known/openid-configuration`) {
-      return send(res, 200, { issuer, jwks_uri: `${endpoint}${path.replace("openid-configuration", "jwks.json")}`, id_token_signing_alg_values_supported: ["RS256"] });
+      return send(res, 200, {
+        issuer,
+        jwks_uri: `${endpoint}${path.replace("openid-configuration", "jwks.json")}`,
+        id_token_signing_alg_values_supported: ["RS256"],
+      });
     }
     if (req.method === "GET") return send(res, (await fetch(`${upstream}${path}`)).status, {});
 
@@ -237,7 +294,10 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
       return send(res, 400, { __type: "SerializationException", message: "The request body is not JSON." });
     }
     if (!operation || typeof body !== "object" || body === null || Array.isArray(body)) {
-      return send(res, 400, { __type: "UnknownOperationException", message: "Missing or invalid x-amz-target header." });
+      return send(res, 400, {
+        __type: "UnknownOperationException",
+        message: "Missing or invalid x-amz-target header.",
+      });
     }
     try {
       send(res, 200, await handle(operation, body as Body));
@@ -293,7 +353,8 @@ function masked(out: Body): Body {
 function preflightHeaders(req: IncomingMessage): Record<string, string> {
   return {
     "access-control-allow-methods": "GET, POST, OPTIONS",
-    "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type, x-amz-target, x-amz-user-agent",
+    "access-control-allow-headers":
+      req.headers["access-control-request-headers"] ?? "content-type, x-amz-target, x-amz-user-agent",
     "access-control-max-age": "86400",
   };
 }

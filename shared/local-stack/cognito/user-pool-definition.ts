@@ -89,12 +89,17 @@ export function synthesizeUserPool(construct: UserPoolConstruct = TenantUserPool
   const { Resources } = app.synth().getStackByName(stack.stackName).template as {
     Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
   };
-  const ofType = (type: string) => Object.values(Resources).filter((r) => r.Type === type).map((r) => r.Properties ?? {});
+  const ofType = (type: string) =>
+    Object.values(Resources)
+      .filter((r) => r.Type === type)
+      .map((r) => r.Properties ?? {});
 
   const pools = ofType("AWS::Cognito::UserPool");
   const clients = ofType("AWS::Cognito::UserPoolClient");
   if (pools.length !== 1 || clients.length !== 1) {
-    throw new Error(`The user pool construct must define one user pool and one app client; it has ${pools.length} and ${clients.length}.`);
+    throw new Error(
+      `The user pool construct must define one user pool and one app client; it has ${pools.length} and ${clients.length}.`,
+    );
   }
   return {
     pool: pools[0] as UserPoolProperties,

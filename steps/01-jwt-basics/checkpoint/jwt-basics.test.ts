@@ -91,12 +91,20 @@ beforeAll(() => {
 describe("1. decoding (decode-jwt.ts)", () => {
   check(
     "the emulator's ID token, and a token signed by the checkpoint's key, decode to their header and payload",
-    { hint: "split on the dots, base64url-decode the header and payload (TODO 1), parse them with parseJsonObject", todo: "decode-jwt.ts, TODO 2" },
+    {
+      hint: "split on the dots, base64url-decode the header and payload (TODO 1), parse them with parseJsonObject",
+      todo: "decode-jwt.ts, TODO 2",
+    },
     () => {
       const emulator = decodeJwt(signIn.idToken);
       expect(emulator.header.alg).toBe("RS256");
       expect(emulator.header.kid).toBe(emulatorJwkFor(signIn.idToken).kid);
-      expect(emulator.payload).toMatchObject({ email: signIn.email, "custom:tenantId": signIn.tenantId, token_use: "id", aud: signIn.clientId });
+      expect(emulator.payload).toMatchObject({
+        email: signIn.email,
+        "custom:tenantId": signIn.tenantId,
+        token_use: "id",
+        aud: signIn.clientId,
+      });
 
       const ours = decodeJwt(idToken);
       const [headerSegment, payloadSegment, signatureSegment] = idToken.split(".") as [string, string, string];
@@ -109,14 +117,23 @@ describe("1. decoding (decode-jwt.ts)", () => {
 
   check(
     "base64url decodes, and a segment outside its alphabet (+ / = * !) or of impossible length is refused: MalformedJwtError",
-    { hint: "test the segment against /^[A-Za-z0-9_-]*$/ first: Node's decoder silently skips characters it doesn't know", todo: "decode-jwt.ts, TODO 1" },
+    {
+      hint: "test the segment against /^[A-Za-z0-9_-]*$/ first: Node's decoder silently skips characters it doesn't know",
+      todo: "decode-jwt.ts, TODO 1",
+    },
     () => {
       const text = '{"alg":"RS256","note":"ünïcødé ☕ ~~~???"}';
       expect(base64UrlDecode(base64UrlEncode(text), "header").toString("utf8")).toBe(text);
       const good = base64UrlEncodeJson({ alg: "RS256", typ: "JWT" });
       // …and a length of 4n+1, which no bytes encode to.
       const fourNPlusOne = `${"A".repeat(8)}B`;
-      for (const bad of [`${good}==`, `${good.slice(0, 4)}*${good.slice(4)}`, `${good.slice(0, 4)}!${good.slice(4)}`, Buffer.from("~~~???").toString("base64"), fourNPlusOne]) {
+      for (const bad of [
+        `${good}==`,
+        `${good.slice(0, 4)}*${good.slice(4)}`,
+        `${good.slice(0, 4)}!${good.slice(4)}`,
+        Buffer.from("~~~???").toString("base64"),
+        fourNPlusOne,
+      ]) {
         expectRefused(() => base64UrlDecode(bad, "header"), errors.MalformedJwtError, "malformed");
       }
     },
@@ -124,7 +141,10 @@ describe("1. decoding (decode-jwt.ts)", () => {
 
   check(
     "a token with two parts is refused: MalformedJwtError",
-    { hint: "a JWS has exactly three parts, header.payload.signature: count them before decoding", todo: "decode-jwt.ts, TODO 2" },
+    {
+      hint: "a JWS has exactly three parts, header.payload.signature: count them before decoding",
+      todo: "decode-jwt.ts, TODO 2",
+    },
     () => {
       const [header, payload] = idToken.split(".");
       expectRefused(() => decodeJwt(`${header}.${payload}`), errors.MalformedJwtError, "malformed");
@@ -134,16 +154,26 @@ describe("1. decoding (decode-jwt.ts)", () => {
 
   check(
     "a header that is not JSON is refused: MalformedJwtError",
-    { hint: "parse the decoded header with parseJsonObject(bytes, \"header\"), which throws the right error", todo: "decode-jwt.ts, TODO 2" },
+    {
+      hint: 'parse the decoded header with parseJsonObject(bytes, "header"), which throws the right error',
+      todo: "decode-jwt.ts, TODO 2",
+    },
     () => {
       const [, payload, signature] = idToken.split(".");
-      expectRefused(() => decodeJwt(`${base64UrlEncode("alg=RS256")}.${payload}.${signature}`), errors.MalformedJwtError, "malformed");
+      expectRefused(
+        () => decodeJwt(`${base64UrlEncode("alg=RS256")}.${payload}.${signature}`),
+        errors.MalformedJwtError,
+        "malformed",
+      );
     },
   );
 
   check(
     "a header without alg is refused: MalformedJwtError",
-    { hint: "a header whose alg is not a string says nothing about how it was signed: throw MalformedJwtError", todo: "decode-jwt.ts, TODO 2" },
+    {
+      hint: "a header whose alg is not a string says nothing about how it was signed: throw MalformedJwtError",
+      todo: "decode-jwt.ts, TODO 2",
+    },
     () => {
       expectRefused(() => decodeJwt(tamperHeader(idToken, { alg: undefined })), errors.MalformedJwtError, "malformed");
     },
@@ -153,7 +183,10 @@ describe("1. decoding (decode-jwt.ts)", () => {
 describe("2. signature (verify-signature.ts)", () => {
   check(
     "the emulator's ID and access tokens verify against the key of its JWKS with their kid",
-    { hint: "createPublicKey({ key: jwk, format: \"jwk\" }), then crypto.verify(\"sha256\", signingInput, key, signature)", todo: "verify-signature.ts, TODO 3" },
+    {
+      hint: 'createPublicKey({ key: jwk, format: "jwk" }), then crypto.verify("sha256", signingInput, key, signature)',
+      todo: "verify-signature.ts, TODO 3",
+    },
     () => {
       verifySignature(decodedByCheckpoint(signIn.idToken), emulatorJwkFor(signIn.idToken));
       verifySignature(decodedByCheckpoint(signIn.accessToken), emulatorJwkFor(signIn.accessToken));
@@ -162,7 +195,10 @@ describe("2. signature (verify-signature.ts)", () => {
 
   check(
     "a token signed by the checkpoint's key verifies against that key's JWK",
-    { hint: "createPublicKey({ key: jwk, format: \"jwk\" }), then crypto.verify(\"sha256\", signingInput, key, signature)", todo: "verify-signature.ts, TODO 3" },
+    {
+      hint: 'createPublicKey({ key: jwk, format: "jwk" }), then crypto.verify("sha256", signingInput, key, signature)',
+      todo: "verify-signature.ts, TODO 3",
+    },
     () => {
       verifySignature(decodedByCheckpoint(idToken), key.jwk);
     },
@@ -170,20 +206,34 @@ describe("2. signature (verify-signature.ts)", () => {
 
   check(
     "the emulator's ID token with its tenant changed after signing is refused: InvalidSignatureError",
-    { hint: "crypto.verify returns false when the signed bytes changed: throw InvalidSignatureError then", todo: "verify-signature.ts, TODO 3" },
+    {
+      hint: "crypto.verify returns false when the signed bytes changed: throw InvalidSignatureError then",
+      todo: "verify-signature.ts, TODO 3",
+    },
     () => {
       const tampered = tamperPayload(signIn.idToken, { "custom:tenantId": "someone-elses-tenant" });
-      expectRefused(() => verifySignature(decodedByCheckpoint(tampered), emulatorJwkFor(signIn.idToken)), errors.InvalidSignatureError, "invalid-signature");
+      expectRefused(
+        () => verifySignature(decodedByCheckpoint(tampered), emulatorJwkFor(signIn.idToken)),
+        errors.InvalidSignatureError,
+        "invalid-signature",
+      );
     },
   );
 
   check(
     "a token signed with another key under the same kid is refused: InvalidSignatureError",
-    { hint: "the kid only chooses the key; the signature must still verify with that key's public half", todo: "verify-signature.ts, TODO 3" },
+    {
+      hint: "the kid only chooses the key; the signature must still verify with that key's public half",
+      todo: "verify-signature.ts, TODO 3",
+    },
     () => {
       const impostor = createSigningKey({ kid: key.kid });
       const forged = signJwt({ key: impostor, payload: idClaims });
-      expectRefused(() => verifySignature(decodedByCheckpoint(forged), key.jwk), errors.InvalidSignatureError, "invalid-signature");
+      expectRefused(
+        () => verifySignature(decodedByCheckpoint(forged), key.jwk),
+        errors.InvalidSignatureError,
+        "invalid-signature",
+      );
     },
   );
 
@@ -191,31 +241,53 @@ describe("2. signature (verify-signature.ts)", () => {
     "a token whose kid is not the JWK's, or that has no kid, is refused: KidMismatchError",
     { hint: "compare decoded.header.kid with jwk.kid before verifying", todo: "verify-signature.ts, TODO 3" },
     () => {
-      expectRefused(() => verifySignature(decodedByCheckpoint(tamperHeader(idToken, { kid: "another-key" })), key.jwk), errors.KidMismatchError, "kid-mismatch");
-      expectRefused(() => verifySignature(decodedByCheckpoint(tamperHeader(idToken, { kid: undefined })), key.jwk), errors.KidMismatchError, "kid-mismatch");
+      expectRefused(
+        () => verifySignature(decodedByCheckpoint(tamperHeader(idToken, { kid: "another-key" })), key.jwk),
+        errors.KidMismatchError,
+        "kid-mismatch",
+      );
+      expectRefused(
+        () => verifySignature(decodedByCheckpoint(tamperHeader(idToken, { kid: undefined })), key.jwk),
+        errors.KidMismatchError,
+        "kid-mismatch",
+      );
     },
   );
 
   check(
     "alg: none (with or without a signature) is refused: UnsupportedAlgorithmError",
-    { hint: "pin the algorithm: anything but exactly \"RS256\" in the header is refused before any crypto runs", todo: "verify-signature.ts, TODO 3" },
+    {
+      hint: 'pin the algorithm: anything but exactly "RS256" in the header is refused before any crypto runs',
+      todo: "verify-signature.ts, TODO 3",
+    },
     () => {
       for (const token of [
         signJwt({ key, payload: idClaims, algorithm: "none" }),
         tamperHeader(idToken, { alg: "none" }),
         tamperHeader(idToken, { alg: "None" }),
       ]) {
-        expectRefused(() => verifySignature(decodedByCheckpoint(token), key.jwk), errors.UnsupportedAlgorithmError, "unsupported-algorithm");
+        expectRefused(
+          () => verifySignature(decodedByCheckpoint(token), key.jwk),
+          errors.UnsupportedAlgorithmError,
+          "unsupported-algorithm",
+        );
       }
     },
   );
 
   check(
     "HS256 signed with the RSA public key (algorithm confusion) is refused: UnsupportedAlgorithmError",
-    { hint: "pin the algorithm: the header's alg never decides how the signature is checked", todo: "verify-signature.ts, TODO 3" },
+    {
+      hint: "pin the algorithm: the header's alg never decides how the signature is checked",
+      todo: "verify-signature.ts, TODO 3",
+    },
     () => {
       const confused = signJwt({ key, payload: idClaims, algorithm: "HS256" });
-      expectRefused(() => verifySignature(decodedByCheckpoint(confused), key.jwk), errors.UnsupportedAlgorithmError, "unsupported-algorithm");
+      expectRefused(
+        () => verifySignature(decodedByCheckpoint(confused), key.jwk),
+        errors.UnsupportedAlgorithmError,
+        "unsupported-algorithm",
+      );
     },
   );
 });
@@ -225,7 +297,10 @@ describe("3. claims (check-claims.ts)", () => {
 
   check(
     "a token expired beyond the clock skew is refused: TokenExpiredError (and one without exp: MalformedJwtError)",
-    { hint: "exp is in seconds since the epoch: refuse when now >= exp + clockSkewSeconds", todo: "check-claims.ts, TODO 4" },
+    {
+      hint: "exp is in seconds since the epoch: refuse when now >= exp + clockSkewSeconds",
+      todo: "check-claims.ts, TODO 4",
+    },
     () => {
       expectRefused(() => checkExpiry(expiringAt(NOW - SKEW - 1), NOW, SKEW), errors.TokenExpiredError, "expired");
       expectRefused(() => checkExpiry(expiringAt(NOW - 3600), NOW), errors.TokenExpiredError, "expired");
@@ -250,24 +325,45 @@ describe("3. claims (check-claims.ts)", () => {
     { hint: "compare payload.iss with expected.issuer exactly", todo: "check-claims.ts, TODO 5" },
     () => {
       const fromElsewhere = cognitoIdTokenClaims({ ...pool, userPoolId: "us-east-1_Elsewhere9" });
-      expectRefused(() => checkCognitoClaims(fromElsewhere, { issuer: ISSUER, clientId: pool.clientId, tokenUse: "id" }), errors.WrongIssuerError, "wrong-issuer");
+      expectRefused(
+        () => checkCognitoClaims(fromElsewhere, { issuer: ISSUER, clientId: pool.clientId, tokenUse: "id" }),
+        errors.WrongIssuerError,
+        "wrong-issuer",
+      );
       const { iss: _iss, ...withoutIss } = idClaims;
-      expectRefused(() => checkCognitoClaims(withoutIss, { issuer: ISSUER, clientId: pool.clientId, tokenUse: "id" }), errors.WrongIssuerError, "wrong-issuer");
+      expectRefused(
+        () => checkCognitoClaims(withoutIss, { issuer: ISSUER, clientId: pool.clientId, tokenUse: "id" }),
+        errors.WrongIssuerError,
+        "wrong-issuer",
+      );
     },
   );
 
   check(
     "an ID token for another app client (aud), or an access token for another client_id, is refused: WrongAudienceError",
-    { hint: "an ID token names its app client in aud, an access token in client_id: check the one its token_use has", todo: "check-claims.ts, TODO 5" },
+    {
+      hint: "an ID token names its app client in aud, an access token in client_id: check the one its token_use has",
+      todo: "check-claims.ts, TODO 5",
+    },
     () => {
       const otherClient = { ...pool, clientId: "another-app-client" };
       expectRefused(
-        () => checkCognitoClaims(cognitoIdTokenClaims(otherClient), { issuer: ISSUER, clientId: pool.clientId, tokenUse: "id" }),
+        () =>
+          checkCognitoClaims(cognitoIdTokenClaims(otherClient), {
+            issuer: ISSUER,
+            clientId: pool.clientId,
+            tokenUse: "id",
+          }),
         errors.WrongAudienceError,
         "wrong-audience",
       );
       expectRefused(
-        () => checkCognitoClaims(cognitoAccessTokenClaims(otherClient), { issuer: ISSUER, clientId: pool.clientId, tokenUse: "access" }),
+        () =>
+          checkCognitoClaims(cognitoAccessTokenClaims(otherClient), {
+            issuer: ISSUER,
+            clientId: pool.clientId,
+            tokenUse: "access",
+          }),
         errors.WrongAudienceError,
         "wrong-audience",
       );
@@ -276,10 +372,17 @@ describe("3. claims (check-claims.ts)", () => {
 
   check(
     "an access token (or a token without token_use) where an ID token is required is refused: WrongTokenUseError",
-    { hint: "compare payload.token_use with expected.tokenUse, before the audience (an access token has no aud)", todo: "check-claims.ts, TODO 5" },
+    {
+      hint: "compare payload.token_use with expected.tokenUse, before the audience (an access token has no aud)",
+      todo: "check-claims.ts, TODO 5",
+    },
     () => {
       const expectId = { issuer: ISSUER, clientId: pool.clientId, tokenUse: "id" } as const;
-      expectRefused(() => checkCognitoClaims(cognitoAccessTokenClaims(pool), expectId), errors.WrongTokenUseError, "wrong-token-use");
+      expectRefused(
+        () => checkCognitoClaims(cognitoAccessTokenClaims(pool), expectId),
+        errors.WrongTokenUseError,
+        "wrong-token-use",
+      );
       const { token_use: _use, ...withoutUse } = idClaims;
       expectRefused(() => checkCognitoClaims(withoutUse, expectId), errors.WrongTokenUseError, "wrong-token-use");
       expectRefused(
@@ -292,7 +395,10 @@ describe("3. claims (check-claims.ts)", () => {
 
   check(
     "the emulator's ID token passes as an ID token, and its access token as an access token",
-    { hint: "iss, then token_use, then aud (ID token) or client_id (access token), each compared with expected", todo: "check-claims.ts, TODO 5" },
+    {
+      hint: "iss, then token_use, then aud (ID token) or client_id (access token), each compared with expected",
+      todo: "check-claims.ts, TODO 5",
+    },
     () => {
       const expected = { issuer: signIn.issuer, clientId: signIn.clientId };
       checkCognitoClaims(decodeWithoutChecks(signIn.idToken).payload, { ...expected, tokenUse: "id" });
@@ -304,7 +410,10 @@ describe("3. claims (check-claims.ts)", () => {
 describe("4. token kinds (token-kind.ts)", () => {
   check(
     "the emulator's ID, access and refresh tokens, the checkpoint's, and a five-part JWE are told apart",
-    { hint: "five parts is a JWE (a refresh token); else decode and read token_use: id, access, or none (refresh)", todo: "token-kind.ts, TODO 6" },
+    {
+      hint: "five parts is a JWE (a refresh token); else decode and read token_use: id, access, or none (refresh)",
+      todo: "token-kind.ts, TODO 6",
+    },
     () => {
       expect(tokenKind(signIn.idToken)).toBe("id");
       expect(tokenKind(signIn.accessToken)).toBe("access");
@@ -312,9 +421,11 @@ describe("4. token kinds (token-kind.ts)", () => {
       expect(tokenKind(idToken)).toBe("id");
       expect(tokenKind(signJwt({ key, payload: cognitoAccessTokenClaims(pool) }))).toBe("access");
       const jweHeader = base64UrlEncodeJson({ cty: "JWT", enc: "A256GCM", alg: "RSA-OAEP" });
-      expect(tokenKind(`${jweHeader}.${base64UrlEncode("k".repeat(256))}.${base64UrlEncode("iv")}.${base64UrlEncode("ciphertext")}.${base64UrlEncode("tag")}`)).toBe(
-        "refresh",
-      );
+      expect(
+        tokenKind(
+          `${jweHeader}.${base64UrlEncode("k".repeat(256))}.${base64UrlEncode("iv")}.${base64UrlEncode("ciphertext")}.${base64UrlEncode("tag")}`,
+        ),
+      ).toBe("refresh");
     },
   );
 });
@@ -327,9 +438,21 @@ describe("5. all together (verify-cognito-jwt.ts, given)", () => {
       todo: "check-claims.ts, TODO 5",
     },
     () => {
-      const requireId = { issuer: signIn.issuer, clientId: signIn.clientId, tokenUse: "id", jwk: emulatorJwkFor(signIn.idToken) } as const;
-      expect(verifyCognitoJwt(signIn.idToken, requireId)).toMatchObject({ email: signIn.email, "custom:tenantId": signIn.tenantId });
-      expectRefused(() => verifyCognitoJwt(signIn.accessToken, requireId), errors.WrongTokenUseError, "wrong-token-use");
+      const requireId = {
+        issuer: signIn.issuer,
+        clientId: signIn.clientId,
+        tokenUse: "id",
+        jwk: emulatorJwkFor(signIn.idToken),
+      } as const;
+      expect(verifyCognitoJwt(signIn.idToken, requireId)).toMatchObject({
+        email: signIn.email,
+        "custom:tenantId": signIn.tenantId,
+      });
+      expectRefused(
+        () => verifyCognitoJwt(signIn.accessToken, requireId),
+        errors.WrongTokenUseError,
+        "wrong-token-use",
+      );
       expect(refusalOf(() => verifyCognitoJwt(signIn.refreshToken, requireId))).toBeInstanceOf(errors.JwtError);
     },
   );

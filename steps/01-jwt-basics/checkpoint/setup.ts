@@ -39,7 +39,8 @@ export default async function setup(project: TestProject) {
     await auth.addUserToTenant({ email: EMAIL, password: PASSWORD, tenantId: TENANT_ID, role: "member" });
     const tokens = await auth.signIn(EMAIL, PASSWORD);
     const response = await fetch(emulator.jwksUrl);
-    if (!response.ok) throw new Error(`The emulator's JWKS could not be fetched: HTTP ${response.status} from ${emulator.jwksUrl}`);
+    if (!response.ok)
+      throw new Error(`The emulator's JWKS could not be fetched: HTTP ${response.status} from ${emulator.jwksUrl}`);
     project.provide("jwtBasicsSignIn", {
       idToken: tokens.idToken,
       accessToken: tokens.accessToken,

@@ -61,7 +61,10 @@ function validityMinutes(client: Properties, token: "IdToken" | "AccessToken" | 
 describe("the user pool", () => {
   check(
     "users sign in with their email address",
-    { hint: "signInAliases: { email: true } makes the email the username (UsernameAttributes: [email])", todo: "tenant-user-pool.ts, TODO 1" },
+    {
+      hint: "signInAliases: { email: true } makes the email the username (UsernameAttributes: [email])",
+      todo: "tenant-user-pool.ts, TODO 1",
+    },
     async () => {
       const pool = await userPool();
       expect(pool.UsernameAttributes).toEqual(["email"]);
@@ -73,25 +76,38 @@ describe("the user pool", () => {
     { hint: "selfSignUpEnabled: true and autoVerify: { email: true }", todo: "tenant-user-pool.ts, TODO 1" },
     async () => {
       const pool = await userPool();
-      expect(pool.AdminCreateUserConfig, "self sign-up: AllowAdminCreateUserOnly must be false").toMatchObject({ AllowAdminCreateUserOnly: false });
+      expect(pool.AdminCreateUserConfig, "self sign-up: AllowAdminCreateUserOnly must be false").toMatchObject({
+        AllowAdminCreateUserOnly: false,
+      });
       expect(pool.AutoVerifiedAttributes).toEqual(["email"]);
     },
   );
 
   check(
     "passwords have at least 12 characters of every kind",
-    { hint: "passwordPolicy: minLength 12, requireLowercase, requireUppercase, requireDigits, requireSymbols", todo: "tenant-user-pool.ts, TODO 1" },
+    {
+      hint: "passwordPolicy: minLength 12, requireLowercase, requireUppercase, requireDigits, requireSymbols",
+      todo: "tenant-user-pool.ts, TODO 1",
+    },
     async () => {
       const policy = ((await userPool()).Policies as { PasswordPolicy?: Properties } | undefined)?.PasswordPolicy;
       expect(policy, "the pool should have a password policy").toBeDefined();
       expect(policy!.MinimumLength).toBeGreaterThanOrEqual(12);
-      expect(policy).toMatchObject({ RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true });
+      expect(policy).toMatchObject({
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      });
     },
   );
 
   check(
     "MFA is optional, with an authenticator app (TOTP) and no SMS",
-    { hint: "mfa: cognito.Mfa.OPTIONAL and mfaSecondFactor: { otp: true, sms: false }", todo: "tenant-user-pool.ts, TODO 1" },
+    {
+      hint: "mfa: cognito.Mfa.OPTIONAL and mfaSecondFactor: { otp: true, sms: false }",
+      todo: "tenant-user-pool.ts, TODO 1",
+    },
     async () => {
       const pool = await userPool();
       expect(pool.MfaConfiguration).toBe("OPTIONAL");
@@ -101,23 +117,35 @@ describe("the user pool", () => {
 
   check(
     "custom:tenantId is a string attribute that can never change",
-    { hint: "customAttributes: { tenantId: new cognito.StringAttribute({ ..., mutable: false }) }", todo: "tenant-user-pool.ts, TODO 2" },
+    {
+      hint: "customAttributes: { tenantId: new cognito.StringAttribute({ ..., mutable: false }) }",
+      todo: "tenant-user-pool.ts, TODO 2",
+    },
     async () => {
       const schema = ((await userPool()).Schema ?? []) as Properties[];
       const tenant = schema.find((attribute) => attribute.Name === "tenantId");
       expect(tenant, "the pool's schema should have the custom attribute tenantId").toBeDefined();
       expect(tenant!.AttributeDataType, "tenantId should be a string attribute").toBe("String");
-      expect(tenant!.Mutable, "tenantId should be immutable (mutable: false): nobody may move a user to another tenant").toBe(false);
+      expect(
+        tenant!.Mutable,
+        "tenantId should be immutable (mutable: false): nobody may move a user to another tenant",
+      ).toBe(false);
     },
   );
 
   check(
     "the removal policy given is the pool's (DESTROY deletes it, the default keeps it)",
-    { hint: "given code: props.removalPolicy reaches the pool once TODOs 1 to 3 let the construct build", todo: "tenant-user-pool.ts, TODO 1" },
+    {
+      hint: "given code: props.removalPolicy reaches the pool once TODOs 1 to 3 let the construct build",
+      todo: "tenant-user-pool.ts, TODO 1",
+    },
     async () => {
       expect((await onlyOne("AWS::Cognito::UserPool", RemovalPolicy.DESTROY)).resource.DeletionPolicy).toBe("Delete");
       const pools = Object.values((await synthesize()).findResources("AWS::Cognito::UserPool"));
-      expect((pools[0] as { DeletionPolicy?: string }).DeletionPolicy, "without a removal policy the pool (people's identities) is kept").toBe("Retain");
+      expect(
+        (pools[0] as { DeletionPolicy?: string }).DeletionPolicy,
+        "without a removal policy the pool (people's identities) is kept",
+      ).toBe("Retain");
     },
   );
 });
@@ -134,16 +162,25 @@ describe("the app client", () => {
 
   check(
     "allows USER_PASSWORD_AUTH and refresh, and no flow the workshop's clients do not use",
-    { hint: "authFlows: { userPassword: true } (the CDK adds ALLOW_REFRESH_TOKEN_AUTH)", todo: "tenant-user-pool.ts, TODO 3" },
+    {
+      hint: "authFlows: { userPassword: true } (the CDK adds ALLOW_REFRESH_TOKEN_AUTH)",
+      todo: "tenant-user-pool.ts, TODO 3",
+    },
     async () => {
       const flows = (await appClient()).ExplicitAuthFlows;
-      expect([...((flows as string[] | undefined) ?? [])].sort(), `ExplicitAuthFlows: ${JSON.stringify(flows)}`).toEqual(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]);
+      expect(
+        [...((flows as string[] | undefined) ?? [])].sort(),
+        `ExplicitAuthFlows: ${JSON.stringify(flows)}`,
+      ).toEqual(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]);
     },
   );
 
   check(
     "ID and access tokens live 60 minutes, refresh tokens 30 days",
-    { hint: "idTokenValidity and accessTokenValidity: Duration.hours(1); refreshTokenValidity: Duration.days(30)", todo: "tenant-user-pool.ts, TODO 3" },
+    {
+      hint: "idTokenValidity and accessTokenValidity: Duration.hours(1); refreshTokenValidity: Duration.days(30)",
+      todo: "tenant-user-pool.ts, TODO 3",
+    },
     async () => {
       const client = await appClient();
       const minutes = {
@@ -151,13 +188,20 @@ describe("the app client", () => {
         access: validityMinutes(client, "AccessToken"),
         refresh: validityMinutes(client, "RefreshToken"),
       };
-      expect(minutes, `token lifetimes in minutes: ${JSON.stringify(minutes)}`).toEqual({ id: 60, access: 60, refresh: 30 * 24 * 60 });
+      expect(minutes, `token lifetimes in minutes: ${JSON.stringify(minutes)}`).toEqual({
+        id: 60,
+        access: 60,
+        refresh: 30 * 24 * 60,
+      });
     },
   );
 
   check(
     "can read custom:tenantId but never write it",
-    { hint: "readAttributes: ...withCustomAttributes(\"tenantId\"); writeAttributes: email only", todo: "tenant-user-pool.ts, TODO 3" },
+    {
+      hint: 'readAttributes: ...withCustomAttributes("tenantId"); writeAttributes: email only',
+      todo: "tenant-user-pool.ts, TODO 3",
+    },
     async () => {
       const client = await appClient();
       expect(client.ReadAttributes, "ReadAttributes should list custom:tenantId (the ID token carries it)").toEqual(
@@ -165,7 +209,10 @@ describe("the app client", () => {
       );
       // Without WriteAttributes the client may write every writable attribute: list them.
       expect(Array.isArray(client.WriteAttributes), "the client should list its WriteAttributes").toBe(true);
-      expect(client.WriteAttributes, "a user who could write custom:tenantId could read another tenant's data").not.toContain("custom:tenantId");
+      expect(
+        client.WriteAttributes,
+        "a user who could write custom:tenantId could read another tenant's data",
+      ).not.toContain("custom:tenantId");
     },
   );
 });
@@ -199,7 +246,11 @@ afterAll(async () => {
 
 /** The user as the operator sees them (admin API). */
 async function adminGetUser(emulator: CognitoEmulator, email: string) {
-  const cognito = new CognitoIdentityProviderClient({ region: emulator.region, endpoint: emulator.endpoint, credentials: LOCAL_CREDENTIALS });
+  const cognito = new CognitoIdentityProviderClient({
+    region: emulator.region,
+    endpoint: emulator.endpoint,
+    credentials: LOCAL_CREDENTIALS,
+  });
   try {
     return await cognito.send(new AdminGetUserCommand({ UserPoolId: emulator.userPoolId, Username: email }));
   } finally {
@@ -251,7 +302,10 @@ async function confirmedUser({ auth, emulator }: Session, who: string): Promise<
 describe("the auth client, against the Cognito emulator", () => {
   check(
     "signing up creates an unconfirmed user, with no tenant, and emails a code",
-    { hint: "signUp sends SignUpCommand (ClientId, Username, Password, the email attribute) and returns UserSub and UserConfirmed", todo: "auth-client.ts, TODO 4" },
+    {
+      hint: "signUp sends SignUpCommand (ClientId, Username, Password, the email attribute) and returns UserSub and UserConfirmed",
+      todo: "auth-client.ts, TODO 4",
+    },
     async () => {
       const { auth, emulator } = await session();
       const email = newEmail("ada");
@@ -271,12 +325,19 @@ describe("the auth client, against the Cognito emulator", () => {
 
   check(
     "signing up twice with one email is an AuthError, not a crash",
-    { hint: "send SignUpCommand through this.call(...), which turns Cognito's refusals into AuthErrors", todo: "auth-client.ts, TODO 4" },
+    {
+      hint: "send SignUpCommand through this.call(...), which turns Cognito's refusals into AuthErrors",
+      todo: "auth-client.ts, TODO 4",
+    },
     async () => {
       const s = await session();
       const email = newEmail("twice");
       await s.auth.signUp(email, PASSWORD);
-      expectAuthError(await rejectionOf(s.auth.signUp(email, PASSWORD), "a second sign-up"), "UsernameExistsException", "An account with this email already exists.");
+      expectAuthError(
+        await rejectionOf(s.auth.signUp(email, PASSWORD), "a second sign-up"),
+        "UsernameExistsException",
+        "An account with this email already exists.",
+      );
     },
   );
 
@@ -288,13 +349,19 @@ describe("the auth client, against the Cognito emulator", () => {
       const email = newEmail("typo");
       await s.auth.signUp(email, PASSWORD);
       const wrong = (await s.emulator.confirmationCode(email)) === "000000" ? "111111" : "000000";
-      expectAuthError(await rejectionOf(s.auth.confirmSignUp(email, wrong), "confirming with a wrong code"), "CodeMismatchException");
+      expectAuthError(
+        await rejectionOf(s.auth.confirmSignUp(email, wrong), "confirming with a wrong code"),
+        "CodeMismatchException",
+      );
     },
   );
 
   check(
     "sign-in is refused until the email is confirmed",
-    { hint: "signIn uses this.initiateAuth(\"USER_PASSWORD_AUTH\", ...), whose refusals are AuthErrors", todo: "auth-client.ts, TODO 5" },
+    {
+      hint: 'signIn uses this.initiateAuth("USER_PASSWORD_AUTH", ...), whose refusals are AuthErrors',
+      todo: "auth-client.ts, TODO 5",
+    },
     async () => {
       const s = await session();
       const email = newEmail("early");
@@ -306,13 +373,18 @@ describe("the auth client, against the Cognito emulator", () => {
 
   check(
     "a confirmed user signs in and gets an ID, an access and a refresh token",
-    { hint: "signIn returns tokensFrom(out.AuthenticationResult) (and throws an AuthError on a ChallengeName)", todo: "auth-client.ts, TODO 5" },
+    {
+      hint: "signIn returns tokensFrom(out.AuthenticationResult) (and throws an AuthError on a ChallengeName)",
+      todo: "auth-client.ts, TODO 5",
+    },
     async () => {
       const s = await session();
       const email = await confirmedUser(s, "grace");
       const tokens = await s.auth.signIn(email, PASSWORD);
       expect(claims(tokens.idToken), "idToken should be the user's ID token").toMatchObject({ token_use: "id", email });
-      expect(claims(tokens.accessToken), "accessToken should be an access token").toMatchObject({ token_use: "access" });
+      expect(claims(tokens.accessToken), "accessToken should be an access token").toMatchObject({
+        token_use: "access",
+      });
       expect(claims(tokens.idToken).sub, "both tokens should be the same user's").toBe(claims(tokens.accessToken).sub);
       expect(tokens.refreshToken, "refreshToken should be set").toMatch(/\S/);
     },
@@ -320,7 +392,10 @@ describe("the auth client, against the Cognito emulator", () => {
 
   check(
     "a wrong password is an AuthError that says so, not a crash",
-    { hint: "signIn goes through this.initiateAuth(...), which maps Cognito's refusal to \"Incorrect email or password.\"", todo: "auth-client.ts, TODO 5" },
+    {
+      hint: 'signIn goes through this.initiateAuth(...), which maps Cognito\'s refusal to "Incorrect email or password."',
+      todo: "auth-client.ts, TODO 5",
+    },
     async () => {
       const s = await session();
       const email = await confirmedUser(s, "wrong");
@@ -331,14 +406,23 @@ describe("the auth client, against the Cognito emulator", () => {
 
   check(
     "refresh trades the refresh token for new ID and access tokens",
-    { hint: "refresh uses this.initiateAuth(\"REFRESH_TOKEN_AUTH\", { REFRESH_TOKEN }) and returns the new ID and access tokens", todo: "auth-client.ts, TODO 6" },
+    {
+      hint: 'refresh uses this.initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN }) and returns the new ID and access tokens',
+      todo: "auth-client.ts, TODO 6",
+    },
     async () => {
       const s = await session();
       const email = await confirmedUser(s, "linus");
       const first = await s.auth.signIn(email, PASSWORD);
       const refreshed = await s.auth.refresh(first.refreshToken);
-      expect(claims(refreshed.idToken), "idToken should be the same user's ID token").toMatchObject({ token_use: "id", email, sub: claims(first.idToken).sub });
-      expect(claims(refreshed.accessToken), "accessToken should be an access token").toMatchObject({ token_use: "access" });
+      expect(claims(refreshed.idToken), "idToken should be the same user's ID token").toMatchObject({
+        token_use: "id",
+        email,
+        sub: claims(first.idToken).sub,
+      });
+      expect(claims(refreshed.accessToken), "accessToken should be an access token").toMatchObject({
+        token_use: "access",
+      });
       expect(refreshed.idToken, "the ID token should be a new one").not.toBe(first.idToken);
       expect(refreshed.accessToken, "the access token should be a new one").not.toBe(first.accessToken);
     },
@@ -346,27 +430,41 @@ describe("the auth client, against the Cognito emulator", () => {
 
   check(
     "a user cannot change their own custom:tenantId (the emulator's pool enforces it; your construct's part is checked above)",
-    { hint: "the operator sets the tenant (addUserToTenant, given); the user signs in (TODO 5) and tries UpdateUserAttributes: refused", todo: "auth-client.ts, TODO 5" },
+    {
+      hint: "the operator sets the tenant (addUserToTenant, given); the user signs in (TODO 5) and tries UpdateUserAttributes: refused",
+      todo: "auth-client.ts, TODO 5",
+    },
     async () => {
       const { auth, emulator } = await session();
       const email = newEmail("mallory");
       await auth.addUserToTenant({ email, password: PASSWORD, tenantId: "tenant-a" });
       const { accessToken } = await auth.signIn(email, PASSWORD);
 
-      const cognito = new CognitoIdentityProviderClient({ region: emulator.region, endpoint: emulator.endpoint, credentials: LOCAL_CREDENTIALS });
+      const cognito = new CognitoIdentityProviderClient({
+        region: emulator.region,
+        endpoint: emulator.endpoint,
+        credentials: LOCAL_CREDENTIALS,
+      });
       try {
         const attempt = cognito.send(
-          new UpdateUserAttributesCommand({ AccessToken: accessToken, UserAttributes: [{ Name: "custom:tenantId", Value: "tenant-b" }] }),
+          new UpdateUserAttributesCommand({
+            AccessToken: accessToken,
+            UserAttributes: [{ Name: "custom:tenantId", Value: "tenant-b" }],
+          }),
         );
         const refusal = await rejectionOf(attempt, "changing custom:tenantId with the user's own access token");
         // Refused twice over, as AWS does: not a write attribute of the client, and immutable.
-        expect(refusal, `Cognito should refuse the change, got ${String(refusal)}`).toBeInstanceOf(CognitoIdentityProviderServiceException);
+        expect(refusal, `Cognito should refuse the change, got ${String(refusal)}`).toBeInstanceOf(
+          CognitoIdentityProviderServiceException,
+        );
       } finally {
         cognito.destroy();
       }
 
       const fresh = await auth.signIn(email, PASSWORD);
-      expect(claims(fresh.idToken)["custom:tenantId"], "a fresh ID token still names the tenant the operator set").toBe("tenant-a");
+      expect(claims(fresh.idToken)["custom:tenantId"], "a fresh ID token still names the tenant the operator set").toBe(
+        "tenant-a",
+      );
     },
   );
 });

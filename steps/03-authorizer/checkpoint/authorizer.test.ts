@@ -26,7 +26,13 @@ import {
   type SigningKey,
 } from "../../../shared/test-helpers/token-factory.ts";
 import { WorkshopApi, type TestUser } from "../../../shared/test-helpers/workshop-api.ts";
-import { createAuthorizer, MAX_CLOCK_SKEW_SECONDS, tokenFromHeader, type AuthorizerConfig, type TokenAuthorizer } from "../authorizer.ts";
+import {
+  createAuthorizer,
+  MAX_CLOCK_SKEW_SECONDS,
+  tokenFromHeader,
+  type AuthorizerConfig,
+  type TokenAuthorizer,
+} from "../authorizer.ts";
 import { cognitoShapedRefreshToken, withOnePayloadCharacterChanged } from "./forged-tokens.ts";
 
 const stack = inject("authorizerCheckpoint");
@@ -89,7 +95,9 @@ type Outcome = { returned: APIGatewayAuthorizerResult } | { threw: unknown; logg
 async function callHandler(authorize: TokenAuthorizer, header: string | undefined, log = rejections): Promise<Outcome> {
   const before = log.length;
   try {
-    return { returned: await authorize({ type: "TOKEN", authorizationToken: header as string, methodArn: METHOD_ARN }) };
+    return {
+      returned: await authorize({ type: "TOKEN", authorizationToken: header as string, methodArn: METHOD_ARN }),
+    };
   } catch (error) {
     if (isTodoError(error)) throw error;
     return { threw: error, logged: log.slice(before) };
@@ -100,7 +108,11 @@ function effectOf(result: APIGatewayAuthorizerResult): string {
   return result.policyDocument?.Statement?.map((s) => s.Effect).join(", ") || "no statement";
 }
 
-async function expectAllowed(authorize: TokenAuthorizer, header: string, log = rejections): Promise<APIGatewayAuthorizerResult> {
+async function expectAllowed(
+  authorize: TokenAuthorizer,
+  header: string,
+  log = rejections,
+): Promise<APIGatewayAuthorizerResult> {
   const outcome = await callHandler(authorize, header, log);
   if ("threw" in outcome) {
     const todo = outcome.logged.find((reason) => reason.includes("TODO"));
@@ -117,25 +129,40 @@ async function expectAllowedEverywhere(header: string): Promise<void> {
   expect(result.principalId, "principalId must be the token's sub").toBe(idClaims.sub);
   expect(effectOf(result), "the policy's effect").toBe("Allow");
   // The verified claims reach the policy (step 04's builder, given): the tenant is the token's.
-  expect(result.context, "the policy's context").toMatchObject({ tenantId: user.tenantId, userId: idClaims.sub, email: user.email, role: user.role });
+  expect(result.context, "the policy's context").toMatchObject({
+    tenantId: user.tenantId,
+    userId: idClaims.sub,
+    email: user.email,
+    role: user.role,
+  });
   const response = await api.call("GET", "/purchases", { authorization: header });
-  expect(response.status, `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`).toBe(200);
+  expect(
+    response.status,
+    `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`,
+  ).toBe(200);
 }
 
 /** The handler throws exactly Error("Unauthorized"), and the local API Gateway answers 401. */
 async function expectUnauthorizedEverywhere(header: string | undefined): Promise<void> {
   const outcome = await callHandler(handlerOf(underTest), header);
   if ("returned" in outcome) {
-    throw new Error(`the handler returned a policy (${effectOf(outcome.returned)}) instead of throwing Error("Unauthorized")`);
+    throw new Error(
+      `the handler returned a policy (${effectOf(outcome.returned)}) instead of throwing Error("Unauthorized")`,
+    );
   }
   const { threw, logged } = outcome;
   if (!(threw instanceof Error) || threw.message !== "Unauthorized") {
-    throw new Error(`the handler threw ${describeError(threw)}: API Gateway answers 401 to exactly Error("Unauthorized"), 500 to anything else`);
+    throw new Error(
+      `the handler threw ${describeError(threw)}: API Gateway answers 401 to exactly Error("Unauthorized"), 500 to anything else`,
+    );
   }
   const todo = logged.find((reason) => reason.includes("TODO"));
   if (todo) throw new Error(`refused only because a TODO threw: ${todo}`);
   const response = await api.call("GET", "/purchases", header === undefined ? {} : { authorization: header });
-  expect(response.status, `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`).toBe(401);
+  expect(
+    response.status,
+    `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`,
+  ).toBe(401);
 }
 
 // ---------------------------------------------------------------------------
@@ -144,7 +171,8 @@ async function expectUnauthorizedEverywhere(header: string | undefined): Promise
 const now = () => Math.floor(Date.now() / 1000);
 
 /** The user's ID token re-signed with the emulator's (public) key, `changes` applied (`undefined` removes a claim). */
-const forged = (changes: JwtPayload, header?: JwtHeader) => signJwt({ key: emulatorKey, payload: { ...idClaims, ...changes }, header });
+const forged = (changes: JwtPayload, header?: JwtHeader) =>
+  signJwt({ key: emulatorKey, payload: { ...idClaims, ...changes }, header });
 
 const bearer = (token: string) => `Bearer ${token}`;
 
@@ -155,7 +183,7 @@ describe("a valid ID token", () => {
   check(
     "is allowed: principalId is its sub, and the gateway answers 200",
     {
-      hint: "build a CognitoJwtVerifier for this pool's ID tokens (config.userPoolId, config.clientId, tokenUse \"id\") and let the handler return the policy",
+      hint: 'build a CognitoJwtVerifier for this pool\'s ID tokens (config.userPoolId, config.clientId, tokenUse "id") and let the handler return the policy',
       todo: "authorizer.ts, TODO 1",
     },
     () => expectAllowedEverywhere(bearer(user.idToken)),
@@ -201,15 +229,21 @@ describe("a valid ID token", () => {
       expect(result.principalId, "principalId must be the token's sub").toBe(idClaims.sub);
       expect(effectOf(result), "the policy's effect").toBe("Deny");
       const response = await api.call("GET", "/purchases", { authorization: header });
-      expect(response.status, `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`).toBe(403);
+      expect(
+        response.status,
+        `GET /purchases through the local API Gateway answered ${response.status} ${response.text}`,
+      ).toBe(403);
     },
   );
 });
 
 describe("the token is taken from the Authorization header", () => {
   check(
-    "tokenFromHeader strips `Bearer ` in any case and the spaces around, keeps a bare token, and gives \"\" for nothing",
-    { hint: "trim, drop a leading `Bearer` (any case) and the spaces after it; undefined, \"\" and a lone `Bearer` all give \"\"", todo: "authorizer.ts, TODO 2" },
+    'tokenFromHeader strips `Bearer ` in any case and the spaces around, keeps a bare token, and gives "" for nothing',
+    {
+      hint: 'trim, drop a leading `Bearer` (any case) and the spaces after it; undefined, "" and a lone `Bearer` all give ""',
+      todo: "authorizer.ts, TODO 2",
+    },
     () => {
       const cases: [string | undefined, string][] = [
         ["abc.def.ghi", "abc.def.ghi"],
@@ -239,36 +273,140 @@ interface Attack {
 }
 
 const VERIFY = "authorizer.ts, TODO 3";
-const verifyHint = "verify() refuses this token; catch every error and throw exactly new Error(\"Unauthorized\")";
+const verifyHint = 'verify() refuses this token; catch every error and throw exactly new Error("Unauthorized")';
 /** Any reason will do: checkTokenTimes (TODO 4) may say it in its own words. */
 const ANY_REASON = /\S/;
 /** An unknown kid: not in the JWKS, or (asked again within seconds) the penalty box's wait. */
 const KID_NOT_IN_JWKS = /kid|JWKS/;
 
 const ATTACKS: Attack[] = [
-  { name: "no Authorization header", header: () => undefined, todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(undefined) must give \"\" (not crash: a crash outside the try is a 500), which verify() refuses", reason: /Empty JWT/ },
-  { name: "an empty Authorization header", header: () => "", todo: "authorizer.ts, TODO 2", hint: "tokenFromHeader(\"\") gives \"\", which verify() refuses", reason: /Empty JWT/ },
-  { name: "`Bearer` with nothing after it", header: () => "Bearer", todo: "authorizer.ts, TODO 2", hint: "a lone `Bearer` is an empty token, not the token \"Bearer\"; verify() refuses it", reason: /Empty JWT/ },
-  { name: "not three parts (signature segment dropped)", header: () => bearer(user.idToken.split(".").slice(0, 2).join(".")), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
-  { name: "an empty signature segment", header: () => bearer(user.idToken.replace(/\.[^.]+$/, ".")), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
-  { name: "garbage that is not base64url JSON", header: () => bearer(["not", "json", "at all"].map(base64UrlEncode).join(".")), todo: VERIFY, hint: verifyHint, reason: /not a valid JSON/ },
-  { name: "alg none, no signature", header: () => bearer(signJwt({ algorithm: "none", header: { kid: emulatorKey.kid }, payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
-  { name: "alg none over a real signature", header: () => bearer(forged({}, { alg: "none" })), todo: VERIFY, hint: verifyHint, reason: /algorithm not allowed: none/ },
-  { name: "HS256 signed with the JWKS's public key (PEM) as the HMAC secret", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "HS256", payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /algorithm not allowed: HS256/ },
   {
-    name: "HS256 signed with the JWKS's public key (its JWK's JSON) as the HMAC secret",
-    header: () => bearer(signJwt({ key: emulatorKey, algorithm: "HS256", hmacSecret: JSON.stringify(emulatorKey.jwk), payload: idClaims })),
+    name: "no Authorization header",
+    header: () => undefined,
+    todo: "authorizer.ts, TODO 2",
+    hint: 'tokenFromHeader(undefined) must give "" (not crash: a crash outside the try is a 500), which verify() refuses',
+    reason: /Empty JWT/,
+  },
+  {
+    name: "an empty Authorization header",
+    header: () => "",
+    todo: "authorizer.ts, TODO 2",
+    hint: 'tokenFromHeader("") gives "", which verify() refuses',
+    reason: /Empty JWT/,
+  },
+  {
+    name: "`Bearer` with nothing after it",
+    header: () => "Bearer",
+    todo: "authorizer.ts, TODO 2",
+    hint: 'a lone `Bearer` is an empty token, not the token "Bearer"; verify() refuses it',
+    reason: /Empty JWT/,
+  },
+  {
+    name: "not three parts (signature segment dropped)",
+    header: () => bearer(user.idToken.split(".").slice(0, 2).join(".")),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /3 parts/,
+  },
+  {
+    name: "an empty signature segment",
+    header: () => bearer(user.idToken.replace(/\.[^.]+$/, ".")),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /3 parts/,
+  },
+  {
+    name: "garbage that is not base64url JSON",
+    header: () => bearer(["not", "json", "at all"].map(base64UrlEncode).join(".")),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /not a valid JSON/,
+  },
+  {
+    name: "alg none, no signature",
+    header: () => bearer(signJwt({ algorithm: "none", header: { kid: emulatorKey.kid }, payload: idClaims })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /3 parts/,
+  },
+  {
+    name: "alg none over a real signature",
+    header: () => bearer(forged({}, { alg: "none" })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /algorithm not allowed: none/,
+  },
+  {
+    name: "HS256 signed with the JWKS's public key (PEM) as the HMAC secret",
+    header: () => bearer(signJwt({ key: emulatorKey, algorithm: "HS256", payload: idClaims })),
     todo: VERIFY,
     hint: verifyHint,
     reason: /algorithm not allowed: HS256/,
   },
-  { name: "RS384 header on the RS256 key", header: () => bearer(signJwt({ key: emulatorKey, algorithm: "RS384", payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /algorithm not allowed: RS384/ },
-  { name: "a valid token with one payload character changed", header: () => bearer(withOnePayloadCharacterChanged(user.idToken, user.tenantId)), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
-  { name: "a valid token made admin after signing", header: () => bearer(tamperPayload(user.idToken, { "cognito:groups": ["admin"] })), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
-  { name: "a valid token whose exp was moved later after signing", header: () => bearer(tamperPayload(user.idToken, { exp: now() + 365 * 24 * 3600 })), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
-  { name: "signed by another key with the same kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: emulatorKey.kid }), payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: /Invalid signature/ },
-  { name: "an unknown kid", header: () => bearer(signJwt({ key: createSigningKey({ kid: "attacker-key-1" }), payload: idClaims })), todo: VERIFY, hint: verifyHint, reason: KID_NOT_IN_JWKS },
-  { name: "no kid", header: () => bearer(forged({}, { kid: undefined })), todo: VERIFY, hint: verifyHint, reason: /valid kid/ },
+  {
+    name: "HS256 signed with the JWKS's public key (its JWK's JSON) as the HMAC secret",
+    header: () =>
+      bearer(
+        signJwt({
+          key: emulatorKey,
+          algorithm: "HS256",
+          hmacSecret: JSON.stringify(emulatorKey.jwk),
+          payload: idClaims,
+        }),
+      ),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /algorithm not allowed: HS256/,
+  },
+  {
+    name: "RS384 header on the RS256 key",
+    header: () => bearer(signJwt({ key: emulatorKey, algorithm: "RS384", payload: idClaims })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /algorithm not allowed: RS384/,
+  },
+  {
+    name: "a valid token with one payload character changed",
+    header: () => bearer(withOnePayloadCharacterChanged(user.idToken, user.tenantId)),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /Invalid signature/,
+  },
+  {
+    name: "a valid token made admin after signing",
+    header: () => bearer(tamperPayload(user.idToken, { "cognito:groups": ["admin"] })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /Invalid signature/,
+  },
+  {
+    name: "a valid token whose exp was moved later after signing",
+    header: () => bearer(tamperPayload(user.idToken, { exp: now() + 365 * 24 * 3600 })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /Invalid signature/,
+  },
+  {
+    name: "signed by another key with the same kid",
+    header: () => bearer(signJwt({ key: createSigningKey({ kid: emulatorKey.kid }), payload: idClaims })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /Invalid signature/,
+  },
+  {
+    name: "an unknown kid",
+    header: () => bearer(signJwt({ key: createSigningKey({ kid: "attacker-key-1" }), payload: idClaims })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: KID_NOT_IN_JWKS,
+  },
+  {
+    name: "no kid",
+    header: () => bearer(forged({}, { kid: undefined })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /valid kid/,
+  },
   {
     name: "the attacker's key embedded as a jwk header",
     header: () => {
@@ -279,22 +417,32 @@ const ATTACKS: Attack[] = [
     hint: verifyHint,
     reason: /Invalid signature/,
   },
-  ...(["jku", "x5u"] as const).map(
-    (field): Attack => ({
-      name: `a ${field} header pointing at the attacker's keys`,
-      header: () => {
-        const attacker = createSigningKey({ kid: `attacker-${field}` });
-        attackerJwks.setKeys([attacker.jwk]);
-        return bearer(signJwt({ key: attacker, header: { [field]: attackerJwks.url }, payload: idClaims }));
-      },
-      todo: VERIFY,
-      hint: verifyHint,
-      reason: KID_NOT_IN_JWKS,
-      then: () => expect(attackerJwks.fetchCount(), `keys were fetched from the token's ${field} URL`).toBe(0),
-    }),
-  ),
-  { name: "expired", header: () => bearer(forged({ exp: now() - 60 })), todo: VERIFY, hint: verifyHint, reason: /expired/ },
-  { name: "nbf in the future", header: () => bearer(forged({ nbf: now() + 3600 })), todo: VERIFY, hint: verifyHint, reason: /can't be used before/ },
+  ...(["jku", "x5u"] as const).map((field): Attack => ({
+    name: `a ${field} header pointing at the attacker's keys`,
+    header: () => {
+      const attacker = createSigningKey({ kid: `attacker-${field}` });
+      attackerJwks.setKeys([attacker.jwk]);
+      return bearer(signJwt({ key: attacker, header: { [field]: attackerJwks.url }, payload: idClaims }));
+    },
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: KID_NOT_IN_JWKS,
+    then: () => expect(attackerJwks.fetchCount(), `keys were fetched from the token's ${field} URL`).toBe(0),
+  })),
+  {
+    name: "expired",
+    header: () => bearer(forged({ exp: now() - 60 })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /expired/,
+  },
+  {
+    name: "nbf in the future",
+    header: () => bearer(forged({ nbf: now() + 3600 })),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /can't be used before/,
+  },
   {
     name: "iat in the future",
     header: () => bearer(forged({ iat: now() + 3600 })),
@@ -316,32 +464,32 @@ const ATTACKS: Attack[] = [
     hint: "Cognito always sets iat: refuse a token without one in checkTokenTimes (wired as customJwtCheck)",
     reason: ANY_REASON,
   },
-  ...([
-    ["empty", ""],
-    ["not a string", 42],
-    ["outside the tenant-id pattern", "acme/../globex"],
-  ] as const).map(
-    ([what, value]): Attack => ({
-      name: `a custom:tenantId that is ${what}`,
-      header: () => bearer(forged({ "custom:tenantId": value })),
-      todo: "authorizer.ts, TODO 1",
-      hint: "aws-jwt-verify does not look at custom claims: wire checkExtraClaims (times and tenant) as customJwtCheck, not checkTokenTimes alone",
-      reason: /not a valid tenant id/,
-    }),
-  ),
-  ...([
-    ["another user pool", () => cognitoIssuer(LOCAL_REGION, `${LOCAL_REGION}_AnotherPool1`)],
-    ["this pool's id in another region", () => cognitoIssuer("eu-west-1", stack.outputs.UserPoolId)],
-    ["not Cognito, ending in this pool's id", () => `https://evil.example.com/${stack.outputs.UserPoolId}`],
-  ] as const).map(
-    ([what, issuer]): Attack => ({
-      name: `wrong issuer (${what})`,
-      header: () => bearer(forged({ iss: issuer() })),
-      todo: "authorizer.ts, TODO 1",
-      hint: "the verifier's userPoolId is config.userPoolId: it fixes the only issuer accepted, compared whole",
-      reason: /issuer not configured/,
-    }),
-  ),
+  ...(
+    [
+      ["empty", ""],
+      ["not a string", 42],
+      ["outside the tenant-id pattern", "acme/../globex"],
+    ] as const
+  ).map(([what, value]): Attack => ({
+    name: `a custom:tenantId that is ${what}`,
+    header: () => bearer(forged({ "custom:tenantId": value })),
+    todo: "authorizer.ts, TODO 1",
+    hint: "aws-jwt-verify does not look at custom claims: wire checkExtraClaims (times and tenant) as customJwtCheck, not checkTokenTimes alone",
+    reason: /not a valid tenant id/,
+  })),
+  ...(
+    [
+      ["another user pool", () => cognitoIssuer(LOCAL_REGION, `${LOCAL_REGION}_AnotherPool1`)],
+      ["this pool's id in another region", () => cognitoIssuer("eu-west-1", stack.outputs.UserPoolId)],
+      ["not Cognito, ending in this pool's id", () => `https://evil.example.com/${stack.outputs.UserPoolId}`],
+    ] as const
+  ).map(([what, issuer]): Attack => ({
+    name: `wrong issuer (${what})`,
+    header: () => bearer(forged({ iss: issuer() })),
+    todo: "authorizer.ts, TODO 1",
+    hint: "the verifier's userPoolId is config.userPoolId: it fixes the only issuer accepted, compared whole",
+    reason: /issuer not configured/,
+  })),
   {
     name: "wrong audience (another app client)",
     header: () => bearer(forged({ aud: "another0app0client0id00000" })),
@@ -353,18 +501,30 @@ const ATTACKS: Attack[] = [
     name: "an access token where an ID token is required",
     header: () => bearer(user.accessToken),
     todo: "authorizer.ts, TODO 1",
-    hint: "tokenUse \"id\": the policy needs the ID token's claims (tenant, email); an access token has neither",
+    hint: 'tokenUse "id": the policy needs the ID token\'s claims (tenant, email); an access token has neither',
     reason: /Token use not allowed: access/,
   },
   {
     name: "an ID token whose token_use says access",
     header: () => bearer(forged({ token_use: "access" })),
     todo: "authorizer.ts, TODO 1",
-    hint: "tokenUse \"id\": the verifier reads the kind of token from token_use, whatever else the token carries",
+    hint: 'tokenUse "id": the verifier reads the kind of token from token_use, whatever else the token carries',
     reason: /Token use not allowed: access/,
   },
-  { name: "a refresh token (the emulator's: signed, no kid, no token_use)", header: () => bearer(user.refreshToken), todo: VERIFY, hint: verifyHint, reason: /valid kid/ },
-  { name: "a refresh token as Cognito issues it (encrypted JWE, five parts)", header: () => bearer(cognitoShapedRefreshToken()), todo: VERIFY, hint: verifyHint, reason: /3 parts/ },
+  {
+    name: "a refresh token (the emulator's: signed, no kid, no token_use)",
+    header: () => bearer(user.refreshToken),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /valid kid/,
+  },
+  {
+    name: "a refresh token as Cognito issues it (encrypted JWE, five parts)",
+    header: () => bearer(cognitoShapedRefreshToken()),
+    todo: VERIFY,
+    hint: verifyHint,
+    reason: /3 parts/,
+  },
 ];
 
 describe("refused with exactly Unauthorized: 401, never a 500 or an Allow", () => {
@@ -378,9 +538,9 @@ describe("refused with exactly Unauthorized: 401, never a 500 or an Allow", () =
 
 describe("why a token was refused is logged, never returned", () => {
   check(
-    "each token of the catalogue logs one `name: message` reason, the verifier's own (\"Token expired at …\" for the expired one)",
+    'each token of the catalogue logs one `name: message` reason, the verifier\'s own ("Token expired at …" for the expired one)',
     {
-      hint: "in verifyIdToken's catch, call logRejection(`${error.name}: ${error.message}`) once, then throw new Error(\"Unauthorized\")",
+      hint: 'in verifyIdToken\'s catch, call logRejection(`${error.name}: ${error.message}`) once, then throw new Error("Unauthorized")',
       todo: "authorizer.ts, TODO 3",
     },
     async () => {
@@ -388,11 +548,20 @@ describe("why a token was refused is logged, never returned", () => {
       for (const attack of ATTACKS) {
         const outcome = await callHandler(handlerOf(underTest), attack.header());
         if ("returned" in outcome) wrong.push(`${attack.name}: not refused (see its own check)`);
-        else if (outcome.logged.length !== 1 || !/^\w+: /.test(outcome.logged[0]!) || !attack.reason.test(outcome.logged[0]!)) {
-          wrong.push(`${attack.name}: logged ${JSON.stringify(outcome.logged)}, expected one reason matching ${attack.reason}`);
+        else if (
+          outcome.logged.length !== 1 ||
+          !/^\w+: /.test(outcome.logged[0]!) ||
+          !attack.reason.test(outcome.logged[0]!)
+        ) {
+          wrong.push(
+            `${attack.name}: logged ${JSON.stringify(outcome.logged)}, expected one reason matching ${attack.reason}`,
+          );
         }
       }
-      expect(wrong, `${wrong.length} of ${ATTACKS.length} refusals logged the wrong thing:\n${wrong.join("\n")}`).toEqual([]);
+      expect(
+        wrong,
+        `${wrong.length} of ${ATTACKS.length} refusals logged the wrong thing:\n${wrong.join("\n")}`,
+      ).toEqual([]);
     },
   );
 });
@@ -402,12 +571,19 @@ describe("the verifier is built once per cold start", () => {
   const CLIENT_ID = "coldstart0client0id0000000";
 
   /** A fresh authorizer on a counting JWKS server: how often does it download the keys? */
-  async function withCountingJwks(body: (authorize: TokenAuthorizer, jwks: JwksServer, key: SigningKey, log: string[]) => Promise<void>) {
+  async function withCountingJwks(
+    body: (authorize: TokenAuthorizer, jwks: JwksServer, key: SigningKey, log: string[]) => Promise<void>,
+  ) {
     const key = createSigningKey({ kid: "cold-start-key" });
     const jwks = await startJwksServer([key.jwk]);
     const log: string[] = [];
     try {
-      const built = await build({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwksUrl: jwks.url, logRejection: (reason) => log.push(reason) });
+      const built = await build({
+        userPoolId: USER_POOL_ID,
+        clientId: CLIENT_ID,
+        jwksUrl: jwks.url,
+        logRejection: (reason) => log.push(reason),
+      });
       await body(handlerOf(built), jwks, key, log);
     } finally {
       await jwks.close();
@@ -415,11 +591,23 @@ describe("the verifier is built once per cold start", () => {
   }
 
   const tokenFor = (key: SigningKey, sub: string) =>
-    signJwt({ key, payload: cognitoIdTokenClaims({ region: LOCAL_REGION, userPoolId: USER_POOL_ID, clientId: CLIENT_ID, sub, tenantId: "acme" }) });
+    signJwt({
+      key,
+      payload: cognitoIdTokenClaims({
+        region: LOCAL_REGION,
+        userPoolId: USER_POOL_ID,
+        clientId: CLIENT_ID,
+        sub,
+        tenantId: "acme",
+      }),
+    });
 
   check(
     "the JWKS is downloaded at cold start, before the first request (hydrate)",
-    { hint: "after creating the verifier in createAuthorizer, `await verifier.hydrate()` so no request waits for the keys", todo: "authorizer.ts, TODO 1" },
+    {
+      hint: "after creating the verifier in createAuthorizer, `await verifier.hydrate()` so no request waits for the keys",
+      todo: "authorizer.ts, TODO 1",
+    },
     () =>
       withCountingJwks(async (_authorize, jwks) => {
         // One: the verifier hydrates both of the pool's issuer URLs, and jwksSource (given) shares the download.
@@ -457,10 +645,19 @@ describe("the verifier is built once per cold start", () => {
       const jwks = await startJwksServer([]);
       const log: string[] = [];
       try {
-        const authorize = handlerOf(await build({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwksUrl: jwks.url, logRejection: (reason) => log.push(reason) }));
+        const authorize = handlerOf(
+          await build({
+            userPoolId: USER_POOL_ID,
+            clientId: CLIENT_ID,
+            jwksUrl: jwks.url,
+            logRejection: (reason) => log.push(reason),
+          }),
+        );
         const atColdStart = jwks.fetchCount();
         jwks.setKeys([key.jwk]);
-        expect((await expectAllowed(authorize, bearer(tokenFor(key, "user-rotated")), log)).principalId).toBe("user-rotated");
+        expect((await expectAllowed(authorize, bearer(tokenFor(key, "user-rotated")), log)).principalId).toBe(
+          "user-rotated",
+        );
         await expectAllowed(authorize, bearer(tokenFor(key, "user-rotated")), log);
         expect(jwks.fetchCount() - atColdStart, "JWKS downloads for two requests signed by the new key").toBe(1);
       } finally {
@@ -479,7 +676,12 @@ describe("the verifier is built once per cold start", () => {
       const jwks = await startJwksServer([]);
       await jwks.close(); // Nothing listens at its URL any more.
       const log: string[] = [];
-      const built = await build({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwksUrl: jwks.url, logRejection: (reason) => log.push(reason) });
+      const built = await build({
+        userPoolId: USER_POOL_ID,
+        clientId: CLIENT_ID,
+        jwksUrl: jwks.url,
+        logRejection: (reason) => log.push(reason),
+      });
       handlerOf(built);
       expect(log, "createAuthorizer should log why the JWKS did not load").toHaveLength(1);
     },

@@ -26,5 +26,11 @@ export function withOnePayloadCharacterChanged(token: string, value: string): st
  */
 export function cognitoShapedRefreshToken(): string {
   const random = (bytes: number) => base64UrlEncode(Uint8Array.from({ length: bytes }, (_, i) => (i * 37 + 11) % 256));
-  return [base64UrlEncodeJson({ cty: "JWT", enc: "A256GCM", alg: "RSA-OAEP" }), random(256), random(12), random(600), random(16)].join(".");
+  return [
+    base64UrlEncodeJson({ cty: "JWT", enc: "A256GCM", alg: "RSA-OAEP" }),
+    random(256),
+    random(12),
+    random(600),
+    random(16),
+  ].join(".");
 }

@@ -7,7 +7,14 @@
  */
 import { describe, expect } from "vitest";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { AUTHORIZER, ROLES, ROUTES, STAGE_NAME, type Role, type RouteDefinition } from "../../../shared/runtime/purchases-api.ts";
+import {
+  AUTHORIZER,
+  ROLES,
+  ROUTES,
+  STAGE_NAME,
+  type Role,
+  type RouteDefinition,
+} from "../../../shared/runtime/purchases-api.ts";
 import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
 import {
@@ -25,13 +32,13 @@ import { buildTenantPolicy, roleFromGroups, stageArnOf } from "../tenant-policy.
 type Claims = Parameters<typeof buildTenantPolicy>[0];
 type Builder = (claims: Claims, methodArn: string) => APIGatewayAuthorizerResult;
 
-
 // ---------------------------------------------------------------------------
 // The API the requests are for, and the requests.
 
 const API = { region: "eu-west-1", accountId: "123456789012", apiId: "a1b2c3d4e5", stage: STAGE_NAME };
 const STAGE_ARN = `arn:aws:execute-api:${API.region}:${API.accountId}:${API.apiId}/${API.stage}`;
-const arnOf = (method: string, path: string, api: Partial<typeof API> = {}) => methodArn({ ...API, ...api, method, path });
+const arnOf = (method: string, path: string, api: Partial<typeof API> = {}) =>
+  methodArn({ ...API, ...api, method, path });
 
 /** Concrete requests per route: the method ARN names the real path, never `{purchaseId}`. */
 const SAMPLE_IDS = ["01J9Z8Y7X6W5V4T3S2R1Q0P9N8", "01HXABCDEFGHJKMNPQRSTVWXYZ", "tenant-b"];
@@ -43,7 +50,10 @@ const ALL_REQUESTS = ROUTES.flatMap((route) => requestsFor(route).map((request) 
 /** Methods the API has no route for: no policy of ours may allow them. */
 const UNLISTED = [
   { label: "PUT /purchases/01HXABCDEFGHJKMNPQRSTVWXYZ", arn: arnOf("PUT", "/purchases/01HXABCDEFGHJKMNPQRSTVWXYZ") },
-  { label: "PATCH /purchases/01HXABCDEFGHJKMNPQRSTVWXYZ", arn: arnOf("PATCH", "/purchases/01HXABCDEFGHJKMNPQRSTVWXYZ") },
+  {
+    label: "PATCH /purchases/01HXABCDEFGHJKMNPQRSTVWXYZ",
+    arn: arnOf("PATCH", "/purchases/01HXABCDEFGHJKMNPQRSTVWXYZ"),
+  },
   { label: "DELETE /purchases", arn: arnOf("DELETE", "/purchases") },
 ];
 
@@ -73,7 +83,8 @@ function overTheWire(answer: unknown): ValidAuthorizerResult {
 /** What the caller gets: the request reaches the function, or API Gateway's 403. */
 function outcome(decision: PolicyDecision): "reaches the function" | 403 {
   if (decision === "allow") return "reaches the function";
-  return (decision === "explicit-deny" ? gatewayResponses.EXPLICIT_DENY : gatewayResponses.IMPLICIT_DENY).statusCode as 403;
+  return (decision === "explicit-deny" ? gatewayResponses.EXPLICIT_DENY : gatewayResponses.IMPLICIT_DENY)
+    .statusCode as 403;
 }
 
 /** A gateway in miniature: the authorizer runs on a cache miss; every request evaluates the (cached) policy against its own ARN. */
@@ -111,13 +122,15 @@ function mismatches(role: Role, decide: (arn: string) => PolicyDecision): string
   return wrong;
 }
 
-
 // ---------------------------------------------------------------------------
 
 describe("roles from cognito:groups", () => {
   check(
     "no group, a claim that is not a list, or only unknown groups: a member",
-    { hint: "keep only the strings of the claim that are one of ROLES; none left means DEFAULT_ROLE", todo: "tenant-policy.ts, TODO 1" },
+    {
+      hint: "keep only the strings of the claim that are one of ROLES; none left means DEFAULT_ROLE",
+      todo: "tenant-policy.ts, TODO 1",
+    },
     () => {
       const cases: [unknown, Role][] = [
         [undefined, "member"],
@@ -134,7 +147,10 @@ describe("roles from cognito:groups", () => {
 
   check(
     "the most privileged known group wins: viewer < member < admin, unknown groups ignored",
-    { hint: "ROLES is ordered least to most privileged: return the last of ROLES found among the groups", todo: "tenant-policy.ts, TODO 1" },
+    {
+      hint: "ROLES is ordered least to most privileged: return the last of ROLES found among the groups",
+      todo: "tenant-policy.ts, TODO 1",
+    },
     () => {
       const cases: [string[], Role][] = [
         [["viewer"], "viewer"],
@@ -153,7 +169,10 @@ describe("roles from cognito:groups", () => {
 describe("the stage ARN", () => {
   check(
     "stageArnOf keeps region, account, API id and stage, and drops /{METHOD}/{path}",
-    { hint: "split the method ARN on '/': the stage ARN is the first two parts joined again", todo: "tenant-policy.ts, TODO 2" },
+    {
+      hint: "split the method ARN on '/': the stage ARN is the first two parts joined again",
+      todo: "tenant-policy.ts, TODO 2",
+    },
     () => {
       expect(stageArnOf(arnOf("GET", "/purchases"))).toBe(STAGE_ARN);
       expect(stageArnOf(arnOf("DELETE", "/purchases/01HXABCDEFGHJKMNPQRSTVWXYZ"))).toBe(STAGE_ARN);
@@ -166,7 +185,10 @@ describe("the stage ARN", () => {
 
   check(
     "stageArnOf, and so buildTenantPolicy, throw on what is not a method ARN (never a policy built on garbage)",
-    { hint: "throw an Error when the part before the first '/' is not an execute-api ARN or there is no stage", todo: "tenant-policy.ts, TODO 2" },
+    {
+      hint: "throw an Error when the part before the first '/' is not an execute-api ARN or there is no stage",
+      todo: "tenant-policy.ts, TODO 2",
+    },
     () => {
       const garbage = [
         "",
@@ -179,7 +201,10 @@ describe("the stage ARN", () => {
       ];
       const admin = claimsOf({ groups: ["admin"] });
       for (const arn of garbage) {
-        for (const [label, call] of [["stageArnOf", () => stageArnOf(arn)], ["buildTenantPolicy", () => buildTenantPolicy(admin, arn)]] as const) {
+        for (const [label, call] of [
+          ["stageArnOf", () => stageArnOf(arn)],
+          ["buildTenantPolicy", () => buildTenantPolicy(admin, arn)],
+        ] as const) {
           let threw = false;
           try {
             call();
@@ -197,23 +222,34 @@ describe("the stage ARN", () => {
 describe("the policy, judged as API Gateway judges it", () => {
   check(
     "every role × every route (concrete ids too): allowed or refused (403) exactly as ROUTES says",
-    { hint: "allow one resource per route of routesForRole(role): `${stageArn}/${routeResourcePattern(route)}`", todo: "tenant-policy.ts, TODO 3" },
+    {
+      hint: "allow one resource per route of routesForRole(role): `${stageArn}/${routeResourcePattern(route)}`",
+      todo: "tenant-policy.ts, TODO 3",
+    },
     () => {
       const wrong: string[] = [];
       for (const role of ROLES) {
         for (const groups of role === "member" ? [GROUPS_OF.member, []] : [GROUPS_OF[role]]) {
           const claims = claimsOf({ groups });
           // Each request asks the authorizer afresh (no cache): the policy for that very request.
-          wrong.push(...mismatches(role, (arn) => evaluatePolicy(overTheWire(buildTenantPolicy(claims, arn)).policyDocument, arn)));
+          wrong.push(
+            ...mismatches(role, (arn) =>
+              evaluatePolicy(overTheWire(buildTenantPolicy(claims, arn)).policyDocument, arn),
+            ),
+          );
         }
       }
-      if (wrong.length > 0) throw new Error(`${wrong.length} wrong: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? "; …" : ""}`);
+      if (wrong.length > 0)
+        throw new Error(`${wrong.length} wrong: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? "; …" : ""}`);
     },
   );
 
   check(
     "a policy cached for the token's first route, whichever it is, is right for every other route (one authorizer call per token)",
-    { hint: "the policy must list every route of the role on the whole stage, not the methodArn it was asked about", todo: "tenant-policy.ts, TODO 3" },
+    {
+      hint: "the policy must list every route of the role on the whole stage, not the methodArn it was asked about",
+      todo: "tenant-policy.ts, TODO 3",
+    },
     () => {
       const gateway = gatewayWith(buildTenantPolicy);
       const wrong: string[] = [];
@@ -225,29 +261,44 @@ describe("the policy, judged as API Gateway judges it", () => {
           // The first request of the token fills the cache...
           expect(gateway.request(token, claims, first.arn), `${role} ${first.label}`).toBe("allow");
           // ...and every later one is judged by that cached policy.
-          wrong.push(...mismatches(role, (arn) => gateway.request(token, claims, arn)).map((line) => `after ${first.label}: ${line}`));
+          wrong.push(
+            ...mismatches(role, (arn) => gateway.request(token, claims, arn)).map(
+              (line) => `after ${first.label}: ${line}`,
+            ),
+          );
         }
       }
-      if (wrong.length > 0) throw new Error(`${wrong.length} wrong: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? "; …" : ""}`);
+      if (wrong.length > 0)
+        throw new Error(`${wrong.length} wrong: ${wrong.slice(0, 3).join("; ")}${wrong.length > 3 ? "; …" : ""}`);
       expect(gateway.invocations).toBe(tokens);
     },
   );
 
   check(
     "the pitfall, shown: a policy naming only the request's methodArn is refused (403) on the next route",
-    { hint: "this is why TODO 3 lists every route of the role: API Gateway re-uses the first policy for the token's next requests", todo: "tenant-policy.ts, TODO 3" },
+    {
+      hint: "this is why TODO 3 lists every route of the role: API Gateway re-uses the first policy for the token's next requests",
+      todo: "tenant-policy.ts, TODO 3",
+    },
     () => {
       // A deliberately narrow authorizer: it allows exactly the ARN it was asked about.
       const narrow: Builder = (claims, arn) => ({
         principalId: claims.sub,
-        policyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: [arn] }] },
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: [arn] }],
+        },
       });
       const gateway = gatewayWith(narrow);
       const member = claimsOf({ groups: ["member"] });
-      expect(outcome(gateway.request("members-token", member, arnOf("GET", "/purchases")))).toBe("reaches the function");
+      expect(outcome(gateway.request("members-token", member, arnOf("GET", "/purchases")))).toBe(
+        "reaches the function",
+      );
       // Same token, a route a member may call: the cached policy does not name it.
       expect(outcome(gateway.request("members-token", member, arnOf("POST", "/purchases")))).toBe(403);
-      expect(outcome(gateway.request("members-token", member, arnOf("GET", "/purchases/01HXABCDEFGHJKMNPQRSTVWXYZ")))).toBe(403);
+      expect(
+        outcome(gateway.request("members-token", member, arnOf("GET", "/purchases/01HXABCDEFGHJKMNPQRSTVWXYZ"))),
+      ).toBe(403);
       expect(gateway.invocations).toBe(1);
       // Worse, in the other order: a cached policy for one id refuses the same user every other id for 300 s.
     },
@@ -255,12 +306,25 @@ describe("the policy, judged as API Gateway judges it", () => {
 
   check(
     "the policy covers this API and stage only: not another stage, API, account or region",
-    { hint: "build every resource on stageArnOf(methodArn), never a hard-coded or wildcard API, stage or account", todo: "tenant-policy.ts, TODO 3" },
+    {
+      hint: "build every resource on stageArnOf(methodArn), never a hard-coded or wildcard API, stage or account",
+      todo: "tenant-policy.ts, TODO 3",
+    },
     () => {
-      const { policyDocument } = overTheWire(buildTenantPolicy(claimsOf({ groups: ["admin"] }), arnOf("GET", "/purchases")));
-      const elsewhere = [{ stage: "dev" }, { apiId: "zz9y8x7w6v" }, { accountId: "999999999999" }, { region: "us-west-2" }];
+      const { policyDocument } = overTheWire(
+        buildTenantPolicy(claimsOf({ groups: ["admin"] }), arnOf("GET", "/purchases")),
+      );
+      const elsewhere = [
+        { stage: "dev" },
+        { apiId: "zz9y8x7w6v" },
+        { accountId: "999999999999" },
+        { region: "us-west-2" },
+      ];
       for (const api of elsewhere) {
-        expect(evaluatePolicy(policyDocument, arnOf("GET", "/purchases", api)), `GET /purchases on ${JSON.stringify(api)}`).not.toBe("allow");
+        expect(
+          evaluatePolicy(policyDocument, arnOf("GET", "/purchases", api)),
+          `GET /purchases on ${JSON.stringify(api)}`,
+        ).not.toBe("allow");
       }
     },
   );
@@ -269,7 +333,10 @@ describe("the policy, judged as API Gateway judges it", () => {
 describe("no tenant: authenticated, not authorized", () => {
   check(
     "a token without custom:tenantId gets an explicit Deny on every route (403), even an admin's",
-    { hint: "return principalId and policy(\"Deny\", [`${stageArn}/*`]) with no context", todo: "tenant-policy.ts, TODO 5" },
+    {
+      hint: 'return principalId and policy("Deny", [`${stageArn}/*`]) with no context',
+      todo: "tenant-policy.ts, TODO 5",
+    },
     () => {
       const noTenant: [string, Claims][] = [
         ["missing", claimsOf({ tenantId: undefined, groups: ["admin"] })],
@@ -295,23 +362,39 @@ describe("no tenant: authenticated, not authorized", () => {
 describe("the context the purchases function receives", () => {
   check(
     "API Gateway accepts the answer, and the context is flat: tenantId, userId, email, role as strings",
-    { hint: "context = { tenantId, userId: claims.sub, email, role }: four strings, nothing nested, no other claims", todo: "tenant-policy.ts, TODO 4" },
+    {
+      hint: "context = { tenantId, userId: claims.sub, email, role }: four strings, nothing nested, no other claims",
+      todo: "tenant-policy.ts, TODO 4",
+    },
     () => {
       for (const role of ROLES) {
         // A claim the context must not copy, beside the four it must.
-        const claims = { ...claimsOf({ sub: `sub-of-${role}`, email: `${role}@tenant-a.test`, tenantId: "tenant-a", groups: GROUPS_OF[role] }), "custom:plan": "gold" };
+        const claims = {
+          ...claimsOf({
+            sub: `sub-of-${role}`,
+            email: `${role}@tenant-a.test`,
+            tenantId: "tenant-a",
+            groups: GROUPS_OF[role],
+          }),
+          "custom:plan": "gold",
+        };
         const answer = buildTenantPolicy(claims, arnOf("GET", "/purchases"));
         const validation = validateAuthorizerResult(JSON.parse(JSON.stringify(answer)));
         expect(validation.ok ? "accepted" : `refused: ${validation.reason}`).toBe("accepted");
-        expect(answer.context).toEqual({ tenantId: "tenant-a", userId: `sub-of-${role}`, email: `${role}@tenant-a.test`, role });
+        expect(answer.context).toEqual({
+          tenantId: "tenant-a",
+          userId: `sub-of-${role}`,
+          email: `${role}@tenant-a.test`,
+          role,
+        });
         for (const value of Object.values(answer.context ?? {})) expect(typeof value).toBe("string");
       }
     },
   );
 
   check(
-    "an email claim that is not a string becomes \"\", never an object in the context",
-    { hint: "email: typeof claims.email === \"string\" ? claims.email : \"\"", todo: "tenant-policy.ts, TODO 4" },
+    'an email claim that is not a string becomes "", never an object in the context',
+    { hint: 'email: typeof claims.email === "string" ? claims.email : ""', todo: "tenant-policy.ts, TODO 4" },
     () => {
       for (const email of [{ nested: true }, ["a@b.test"], 42, undefined]) {
         const answer = overTheWire(buildTenantPolicy({ ...claimsOf(), email }, arnOf("GET", "/purchases")));
@@ -323,7 +406,10 @@ describe("the context the purchases function receives", () => {
 
   check(
     "the tenant is the token's custom:tenantId: another tenant's id in the request path is ignored",
-    { hint: "take tenantId from claims[\"custom:tenantId\"] only; the method ARN gives the stage, nothing else", todo: "tenant-policy.ts, TODO 4" },
+    {
+      hint: 'take tenantId from claims["custom:tenantId"] only; the method ARN gives the stage, nothing else',
+      todo: "tenant-policy.ts, TODO 4",
+    },
     () => {
       const claims = claimsOf({ tenantId: "tenant-a", groups: ["admin"] });
       // A request that names another tenant where a purchase id goes.
@@ -336,10 +422,15 @@ describe("the context the purchases function receives", () => {
 
   check(
     "principalId is the user's sub",
-    { hint: "principalId: claims.sub (API Gateway logs it and passes it on as requestContext.authorizer.principalId)", todo: "tenant-policy.ts, TODO 4" },
+    {
+      hint: "principalId: claims.sub (API Gateway logs it and passes it on as requestContext.authorizer.principalId)",
+      todo: "tenant-policy.ts, TODO 4",
+    },
     () => {
       const claims = claimsOf({ sub: "5f1c2d3e-aaaa-bbbb-cccc-0123456789ab", groups: ["viewer"] });
-      expect(overTheWire(buildTenantPolicy(claims, arnOf("GET", "/purchases"))).principalId).toBe("5f1c2d3e-aaaa-bbbb-cccc-0123456789ab");
+      expect(overTheWire(buildTenantPolicy(claims, arnOf("GET", "/purchases"))).principalId).toBe(
+        "5f1c2d3e-aaaa-bbbb-cccc-0123456789ab",
+      );
     },
   );
 });

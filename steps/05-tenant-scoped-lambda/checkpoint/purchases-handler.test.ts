@@ -22,14 +22,17 @@ const { dynamoDbEndpoint, tableName } = inject("step05");
 
 const clients: DynamoDBClient[] = [];
 function newDocumentClient(): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ endpoint: dynamoDbEndpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: dynamoDbEndpoint,
+    region: "us-east-1",
+    credentials: LOCAL_CREDENTIALS,
+  });
   clients.push(client);
   return DynamoDBDocumentClient.from(client);
 }
 afterAll(() => {
   for (const client of clients) client.destroy();
 });
-
 
 /**
  * Your handler, over `db`. It answers 500 when something inside it throws
@@ -45,7 +48,9 @@ function handlerOver(db: DynamoDBDocumentClient): ProxyHandler {
     const [error] = logged;
     if (error !== undefined) {
       if (isTodoError(error)) throw error;
-      throw new Error(`the handler answered ${result.statusCode} because it failed: ${String(error)}`, { cause: error });
+      throw new Error(`the handler answered ${result.statusCode} because it failed: ${String(error)}`, {
+        cause: error,
+      });
     }
     return result;
   };
@@ -57,7 +62,12 @@ const handler = handlerOver(db);
 // ---------------------------------------------------------------------------
 // Callers, as the authorizer vouched for them, and the table as it really is.
 
-const aPurchase = (overrides: Record<string, unknown> = {}) => ({ item: "Espresso machine", amountCents: 45_900, currency: "USD", ...overrides });
+const aPurchase = (overrides: Record<string, unknown> = {}) => ({
+  item: "Espresso machine",
+  amountCents: 45_900,
+  currency: "USD",
+  ...overrides,
+});
 const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`;
 
 interface Response extends APIGatewayProxyResult {
@@ -74,13 +84,18 @@ function callerOf(tenantId: string, role: Role = "member", via: ProxyHandler = h
 }
 
 function caller(authorizer: AuthorizerContext | null, via: ProxyHandler = handler) {
-  const send = async (method: string, resource: string, options: Extra & { body?: unknown } = {}): Promise<Response> => {
+  const send = async (
+    method: string,
+    resource: string,
+    options: Extra & { body?: unknown } = {},
+  ): Promise<Response> => {
     const result = await via(proxyEvent({ method, resource, authorizer, ...options }));
     return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
   };
   return {
     context: authorizer,
-    list: (query: Record<string, string> = {}, extra: Omit<Extra, "query"> = {}) => send("GET", "/purchases", { query, ...extra }),
+    list: (query: Record<string, string> = {}, extra: Omit<Extra, "query"> = {}) =>
+      send("GET", "/purchases", { query, ...extra }),
     create: (body: unknown = aPurchase(), extra: Extra = {}) => send("POST", "/purchases", { body, ...extra }),
     get: (purchaseId: string, extra: Extra = {}) =>
       send("GET", "/purchases/{purchaseId}", { ...extra, pathParameters: { ...extra.pathParameters, purchaseId } }),
@@ -123,7 +138,11 @@ async function stored(tenantId: string, purchaseId: string): Promise<Purchase | 
 /** A tenant's whole partition, read straight from the table. */
 async function partition(tenantId: string): Promise<Purchase[]> {
   const { Items = [] } = await db.send(
-    new QueryCommand({ TableName: tableName, KeyConditionExpression: "tenantId = :t", ExpressionAttributeValues: { ":t": tenantId } }),
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: "tenantId = :t",
+      ExpressionAttributeValues: { ":t": tenantId },
+    }),
   );
   return Items as Purchase[];
 }
@@ -135,10 +154,17 @@ const ids = (purchases: Purchase[]) => purchases.map((p) => p.purchaseId);
 describe("the caller comes from the authorizer", () => {
   check(
     "callerFrom reads tenantId, userId and role from requestContext.authorizer",
-    { hint: "read event.requestContext.authorizer: tenantId, userId and role, all strings", todo: "purchases-handler.ts, TODO 1" },
+    {
+      hint: "read event.requestContext.authorizer: tenantId, userId and role, all strings",
+      todo: "purchases-handler.ts, TODO 1",
+    },
     () => {
       for (const role of ["viewer", "member", "admin"] as const) {
-        const event = proxyEvent({ method: "GET", resource: "/purchases", authorizer: authorizerContext({ tenantId: "tenant-a", userId: "user-1", role }) });
+        const event = proxyEvent({
+          method: "GET",
+          resource: "/purchases",
+          authorizer: authorizerContext({ tenantId: "tenant-a", userId: "user-1", role }),
+        });
         expect(callerFrom(event)).toEqual({ tenantId: "tenant-a", userId: "user-1", role });
       }
     },
@@ -147,7 +173,7 @@ describe("the caller comes from the authorizer", () => {
   check(
     "a tenantId in the headers, query, path or body is never the caller's; no context means no caller (403)",
     {
-      hint: "read the authorizer context only; no non-empty tenantId or userId there: return undefined; an unknown role: \"viewer\"",
+      hint: 'read the authorizer context only; no non-empty tenantId or userId there: return undefined; an unknown role: "viewer"',
       todo: "purchases-handler.ts, TODO 1",
     },
     async () => {
@@ -159,7 +185,10 @@ describe("the caller comes from the authorizer", () => {
         pathParameters: { tenantId: "tenant-b" },
         body: aPurchase({ tenantId: "tenant-b" }),
       };
-      expect(callerFrom(proxyEvent({ ...sneaky, authorizer: authorizerContext({ tenantId: "tenant-a", userId: "user-1" }) }))?.tenantId).toBe("tenant-a");
+      expect(
+        callerFrom(proxyEvent({ ...sneaky, authorizer: authorizerContext({ tenantId: "tenant-a", userId: "user-1" }) }))
+          ?.tenantId,
+      ).toBe("tenant-a");
       expect(callerFrom(proxyEvent({ ...sneaky, authorizer: null }))).toBeUndefined();
       const base = authorizerContext({ tenantId: "tenant-a", userId: "user-1", role: "admin" });
       const { tenantId: _tenant, ...withoutTenant } = base;
@@ -173,7 +202,11 @@ describe("the caller comes from the authorizer", () => {
       const victim = newTenant();
       const purchase = await seeded(victim);
       const anonymous = caller(null);
-      const pointing = { headers: { "X-Tenant-Id": victim }, query: { tenantId: victim }, pathParameters: { tenantId: victim } };
+      const pointing = {
+        headers: { "X-Tenant-Id": victim },
+        query: { tenantId: victim },
+        pathParameters: { tenantId: victim },
+      };
       expect((await anonymous.list({ tenantId: victim }, { headers: { "X-Tenant-Id": victim } })).statusCode).toBe(403);
       expect((await anonymous.create(aPurchase(), pointing)).statusCode).toBe(403);
       expect((await anonymous.get(purchase.purchaseId, pointing)).statusCode).toBe(403);
@@ -186,7 +219,10 @@ describe("the caller comes from the authorizer", () => {
 describe("the four routes", () => {
   check(
     "create never overwrites: a purchase whose key exists already is refused, the stored one untouched",
-    { hint: "PutCommand with ConditionExpression attribute_not_exists(purchaseId): DynamoDB then refuses an existing key", todo: "purchases-repository.ts, TODO 4" },
+    {
+      hint: "PutCommand with ConditionExpression attribute_not_exists(purchaseId): DynamoDB then refuses an existing key",
+      todo: "purchases-repository.ts, TODO 4",
+    },
     async () => {
       const tenantId = newTenant();
       const purchase = await seeded(tenantId);
@@ -204,13 +240,22 @@ describe("the four routes", () => {
 
   check(
     "POST /purchases: 201 with the stored item, under the caller's tenant's partition key",
-    { hint: "PutCommand with Item: purchase and ConditionExpression attribute_not_exists(purchaseId)", todo: "purchases-repository.ts, TODO 4" },
+    {
+      hint: "PutCommand with Item: purchase and ConditionExpression attribute_not_exists(purchaseId)",
+      todo: "purchases-repository.ts, TODO 4",
+    },
     async () => {
       const tenantId = newTenant();
       const member = callerOf(tenantId, "member");
       const response = await member.create(aPurchase({ item: "Grinder", amountCents: 12_999, currency: "EUR" }));
       expect(response.statusCode).toBe(201);
-      expect(response.json).toMatchObject({ item: "Grinder", amountCents: 12_999, currency: "EUR", tenantId, createdBy: member.context?.userId });
+      expect(response.json).toMatchObject({
+        item: "Grinder",
+        amountCents: 12_999,
+        currency: "EUR",
+        tenantId,
+        createdBy: member.context?.userId,
+      });
       // Read the table directly: the item is in the caller's tenant's partition, exactly as returned.
       expect(await stored(tenantId, response.json.purchaseId)).toEqual(response.json);
     },
@@ -218,7 +263,10 @@ describe("the four routes", () => {
 
   check(
     "GET /purchases: 200 with the caller's tenant's purchases only, newest first",
-    { hint: "QueryCommand on KeyConditionExpression tenantId = :tenantId with ScanIndexForward: false", todo: "purchases-repository.ts, TODO 2" },
+    {
+      hint: "QueryCommand on KeyConditionExpression tenantId = :tenantId with ScanIndexForward: false",
+      todo: "purchases-repository.ts, TODO 2",
+    },
     async () => {
       const tenantId = newTenant();
       const member = callerOf(tenantId, "viewer");
@@ -236,7 +284,10 @@ describe("the four routes", () => {
 
   check(
     "GET /purchases/{purchaseId}: 200 with the purchase for any role of the tenant, 404 for an unknown id",
-    { hint: "GetCommand with Key: { tenantId: this.tenantId, purchaseId }; return the Item", todo: "purchases-repository.ts, TODO 3" },
+    {
+      hint: "GetCommand with Key: { tenantId: this.tenantId, purchaseId }; return the Item",
+      todo: "purchases-repository.ts, TODO 3",
+    },
     async () => {
       const tenantId = newTenant();
       const purchase = await seeded(tenantId);
@@ -251,7 +302,10 @@ describe("the four routes", () => {
 
   check(
     "list and get are strongly consistent reads, so a purchase is readable right after its POST on AWS too",
-    { hint: "ConsistentRead: true on the QueryCommand (TODO 2) and on the GetCommand (TODO 3)", todo: "purchases-repository.ts, TODO 2" },
+    {
+      hint: "ConsistentRead: true on the QueryCommand (TODO 2) and on the GetCommand (TODO 3)",
+      todo: "purchases-repository.ts, TODO 2",
+    },
     async () => {
       const spiedDb = newDocumentClient();
       const send = vi.spyOn(spiedDb, "send");
@@ -261,9 +315,12 @@ describe("the four routes", () => {
         const viewer = callerOf(tenantId, "viewer", handlerOver(spiedDb));
         expect((await viewer.list()).statusCode).toBe(200);
         expect((await viewer.get(purchase.purchaseId)).statusCode).toBe(200);
-        const reads = send.mock.calls.map(([command]) => command as { constructor: { name: string }; input: { ConsistentRead?: boolean } });
+        const reads = send.mock.calls.map(
+          ([command]) => command as { constructor: { name: string }; input: { ConsistentRead?: boolean } },
+        );
         expect(reads.map((r) => r.constructor.name)).toEqual(["QueryCommand", "GetCommand"]);
-        for (const read of reads) expect(read.input.ConsistentRead, `${read.constructor.name} without ConsistentRead: true`).toBe(true);
+        for (const read of reads)
+          expect(read.input.ConsistentRead, `${read.constructor.name} without ConsistentRead: true`).toBe(true);
       } finally {
         send.mockRestore();
       }
@@ -291,7 +348,10 @@ describe("the four routes", () => {
 
   check(
     "a bad body is a 400 that names the field, and nothing is stored",
-    { hint: "validation is given (purchase.ts); the handler needs the caller first: callerFrom", todo: "purchases-handler.ts, TODO 1" },
+    {
+      hint: "validation is given (purchase.ts); the handler needs the caller first: callerFrom",
+      todo: "purchases-handler.ts, TODO 1",
+    },
     async () => {
       const tenantId = newTenant();
       const member = callerOf(tenantId);
@@ -314,7 +374,10 @@ describe("the four routes", () => {
 
   check(
     "pagination: limit 2 over 5 purchases returns every one exactly once, newest first; another tenant's nextToken pages the caller's own partition",
-    { hint: "Query with Limit: limit and, after a page, ExclusiveStartKey: { tenantId: this.tenantId, purchaseId: after }; return LastEvaluatedKey's purchaseId", todo: "purchases-repository.ts, TODO 2" },
+    {
+      hint: "Query with Limit: limit and, after a page, ExclusiveStartKey: { tenantId: this.tenantId, purchaseId: after }; return LastEvaluatedKey's purchaseId",
+      todo: "purchases-repository.ts, TODO 2",
+    },
     async () => {
       const otherTenant = newTenant();
       // Older than every purchase of the caller, so its id sorts after theirs: where their nextToken points.
@@ -352,7 +415,10 @@ describe("the four routes", () => {
 describe("tenant isolation", () => {
   check(
     "a tenantId in the body is a 400; in the path, query or headers it changes nothing",
-    { hint: "the tenant is caller.tenantId (from the authorizer), never a field of the request; then Put it (purchases-repository.ts, TODO 4)", todo: "purchases-handler.ts, TODO 1" },
+    {
+      hint: "the tenant is caller.tenantId (from the authorizer), never a field of the request; then Put it (purchases-repository.ts, TODO 4)",
+      todo: "purchases-handler.ts, TODO 1",
+    },
     async () => {
       const mine = newTenant();
       const other = newTenant();
@@ -362,7 +428,11 @@ describe("tenant isolation", () => {
       expect(inBody.statusCode).toBe(400);
       expect(inBody.json.errors.map((e: { field: string }) => e.field)).toContain("tenantId");
 
-      const pointing = { headers: { "X-Tenant-Id": other }, query: { tenantId: other }, pathParameters: { tenantId: other } };
+      const pointing = {
+        headers: { "X-Tenant-Id": other },
+        query: { tenantId: other },
+        pathParameters: { tenantId: other },
+      };
       const response = await member.create(aPurchase(), pointing);
       expect(response.statusCode).toBe(201);
       expect(response.json.tenantId).toBe(mine);
@@ -370,7 +440,10 @@ describe("tenant isolation", () => {
       expect(await partition(other)).toEqual([]);
 
       const theirs = await seeded(other);
-      const listed = await member.list({ tenantId: other }, { headers: { "X-Tenant-Id": other }, pathParameters: { tenantId: other } });
+      const listed = await member.list(
+        { tenantId: other },
+        { headers: { "X-Tenant-Id": other }, pathParameters: { tenantId: other } },
+      );
       expect(ids(listed.json.purchases)).toEqual([response.json.purchaseId]);
       expect((await member.get(theirs.purchaseId, pointing)).statusCode).toBe(404);
     },
@@ -402,7 +475,10 @@ describe("tenant isolation", () => {
 
   check(
     "the handler never Scans: every route is a Query, Get, Put or Delete on the caller's partition key",
-    { hint: "use QueryCommand (never ScanCommand + a filter) and always the key { tenantId: this.tenantId, ... }", todo: "purchases-repository.ts, TODO 2" },
+    {
+      hint: "use QueryCommand (never ScanCommand + a filter) and always the key { tenantId: this.tenantId, ... }",
+      todo: "purchases-repository.ts, TODO 2",
+    },
     async () => {
       const spiedDb = newDocumentClient();
       const send = vi.spyOn(spiedDb, "send");
@@ -412,7 +488,8 @@ describe("tenant isolation", () => {
       try {
         const admin = callerOf(tenantId, "admin", spied);
         const purchaseIds: string[] = [];
-        for (let i = 0; i < 3; i += 1) purchaseIds.push((await created(admin, aPurchase({ item: `scan-check-${i}` }))).purchaseId);
+        for (let i = 0; i < 3; i += 1)
+          purchaseIds.push((await created(admin, aPurchase({ item: `scan-check-${i}` }))).purchaseId);
         const firstPage = await admin.list({ limit: "1" });
         expect((await admin.list({ limit: "1", nextToken: firstPage.json.nextToken })).statusCode).toBe(200);
         expect((await admin.get(purchaseIds[0]!)).statusCode).toBe(200);
@@ -421,7 +498,9 @@ describe("tenant isolation", () => {
         expect((await callerOf(other, "admin", spied).get(purchaseIds[1]!)).statusCode).toBe(404);
         expect((await callerOf(other, "admin", spied).remove(purchaseIds[1]!)).statusCode).toBe(404);
 
-        const commands = send.mock.calls.map(([command]) => command as { constructor: { name: string }; input: Record<string, any> });
+        const commands = send.mock.calls.map(
+          ([command]) => command as { constructor: { name: string }; input: Record<string, any> },
+        );
         const names = commands.map((c) => c.constructor.name);
         expect(names).not.toContain("ScanCommand");
         expect(new Set(names)).toEqual(new Set(["PutCommand", "QueryCommand", "GetCommand", "DeleteCommand"]));

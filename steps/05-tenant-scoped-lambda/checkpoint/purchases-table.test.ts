@@ -29,12 +29,16 @@ function synthesize({ grant }: { grant: boolean }) {
   return { template, resources, tableId, roleId };
 }
 
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 describe("the table and its permissions (CDK)", () => {
   check(
     "TenantPurchasesTable: partition key tenantId, sort key purchaseId (strings), on-demand, point-in-time recovery",
-    { hint: "partitionKey and sortKey from PURCHASES_TABLE_KEYS, both dynamodb.AttributeType.STRING", todo: "purchases-table.ts, TODO 6" },
+    {
+      hint: "partitionKey and sortKey from PURCHASES_TABLE_KEYS, both dynamodb.AttributeType.STRING",
+      todo: "purchases-table.ts, TODO 6",
+    },
     () => {
       const { template } = synthesize({ grant: false });
       template.resourceCountIs("AWS::DynamoDB::Table", 1);
@@ -55,22 +59,31 @@ describe("the table and its permissions (CDK)", () => {
 
   check(
     "grantTenantDataAccess: Get, Put, Delete and Query on this table only; never Scan, never dynamodb:*",
-    { hint: "iam.Grant.addToPrincipal({ grantee, actions: [...TENANT_DATA_ACTIONS], resourceArns: [this.table.tableArn] })", todo: "purchases-table.ts, TODO 7" },
+    {
+      hint: "iam.Grant.addToPrincipal({ grantee, actions: [...TENANT_DATA_ACTIONS], resourceArns: [this.table.tableArn] })",
+      todo: "purchases-table.ts, TODO 7",
+    },
     () => {
       const { resources, tableId, roleId } = synthesize({ grant: true });
       const statements = Object.values(resources)
         .filter((r) => r.Type === "AWS::IAM::Policy")
         .filter((r) => asList(r.Properties.Roles).some((role: any) => role?.Ref === roleId))
         .flatMap((r) => asList(r.Properties.PolicyDocument.Statement as Record<string, any>[]));
-      const dynamoStatements = statements.filter((s) => asList<string>(s.Action).some((a) => a === "*" || a.startsWith("dynamodb:")));
+      const dynamoStatements = statements.filter((s) =>
+        asList<string>(s.Action).some((a) => a === "*" || a.startsWith("dynamodb:")),
+      );
       expect(dynamoStatements.length, "the function's role has a statement for DynamoDB").toBeGreaterThan(0);
 
       const actions = dynamoStatements.flatMap((s) => asList<string>(s.Action));
-      expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]));
+      expect(actions).toEqual(
+        expect.arrayContaining(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:Query"]),
+      );
       expect(actions).not.toContain("dynamodb:Scan");
       // No wildcard: dynamodb:*, dynamodb:S* and friends would all include Scan.
       expect(actions.filter((a) => a.includes("*"))).toEqual([]);
-      expect(actions.filter((a) => /^dynamodb:(Batch|Transact|PartiQL|CreateTable|DeleteTable|UpdateTable)/.test(a))).toEqual([]);
+      expect(
+        actions.filter((a) => /^dynamodb:(Batch|Transact|PartiQL|CreateTable|DeleteTable|UpdateTable)/.test(a)),
+      ).toEqual([]);
 
       for (const statement of dynamoStatements) {
         expect(statement.Effect).toBe("Allow");

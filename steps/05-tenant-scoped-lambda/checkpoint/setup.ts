@@ -21,7 +21,11 @@ const TABLE_NAME = "step05-purchases";
 
 export default async function setup(project: TestProject) {
   const emulator = await startDynamoDbEmulator();
-  const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: "us-east-1", credentials: LOCAL_CREDENTIALS });
+  const client = new DynamoDBClient({
+    endpoint: emulator.endpoint,
+    region: "us-east-1",
+    credentials: LOCAL_CREDENTIALS,
+  });
   try {
     await createPurchasesTable(client, TABLE_NAME, PURCHASES_TABLE_KEYS);
   } catch (error) {

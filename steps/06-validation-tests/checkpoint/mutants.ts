@@ -7,9 +7,16 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, Statement } from
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createAuthorizer, tokenFromHeader, type AuthorizerConfig } from "../../../solutions/03-authorizer/authorizer.ts";
+import {
+  createAuthorizer,
+  tokenFromHeader,
+  type AuthorizerConfig,
+} from "../../../solutions/03-authorizer/authorizer.ts";
 import { buildTenantPolicy } from "../../../solutions/04-policy-and-context/tenant-policy.ts";
-import { createPurchasesHandler, type PurchasesHandlerConfig } from "../../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
+import {
+  createPurchasesHandler,
+  type PurchasesHandlerConfig,
+} from "../../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
 import type { LocalStackOptions } from "../../../shared/local-stack/local-stack.ts";
 
 export interface Mutant {
@@ -51,7 +58,9 @@ function authorizerWith(
 }
 
 /** The reference authorizer with its answer rewritten. */
-function authorizerRewriting(rewrite: (result: APIGatewayAuthorizerResult, methodArn: string) => APIGatewayAuthorizerResult) {
+function authorizerRewriting(
+  rewrite: (result: APIGatewayAuthorizerResult, methodArn: string) => APIGatewayAuthorizerResult,
+) {
   return async (config: AuthorizerConfig) => {
     const reference = await createAuthorizer(config);
     return async (event: Parameters<typeof reference>[0]) => rewrite(await reference(event), event.methodArn);
@@ -60,7 +69,10 @@ function authorizerRewriting(rewrite: (result: APIGatewayAuthorizerResult, metho
 
 /** The reference handler with its input or its answer rewritten. */
 function handlerWrapping(
-  wrap: (reference: ReturnType<typeof createPurchasesHandler>, config: PurchasesHandlerConfig) => (event: APIGatewayProxyEvent) => ReturnType<ReturnType<typeof createPurchasesHandler>>,
+  wrap: (
+    reference: ReturnType<typeof createPurchasesHandler>,
+    config: PurchasesHandlerConfig,
+  ) => (event: APIGatewayProxyEvent) => ReturnType<ReturnType<typeof createPurchasesHandler>>,
 ) {
   return (config: PurchasesHandlerConfig) => wrap(createPurchasesHandler(config), config);
 }
@@ -73,14 +85,20 @@ function widenRole(role: string, route: string, asRole: string) {
     const statement = result.policyDocument.Statement[0] as Statement & { Resource: string[] };
     return {
       ...result,
-      policyDocument: { Version: "2012-10-17", Statement: [{ ...statement, Resource: [...statement.Resource, `${stageArn}/${route}`] }] },
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ ...statement, Resource: [...statement.Resource, `${stageArn}/${route}`] }],
+      },
       context: { ...result.context, role: asRole },
     };
   };
 }
 
 function withContext(event: APIGatewayProxyEvent, changes: Record<string, string>): APIGatewayProxyEvent {
-  return { ...event, requestContext: { ...event.requestContext, authorizer: { ...event.requestContext.authorizer, ...changes } } };
+  return {
+    ...event,
+    requestContext: { ...event.requestContext, authorizer: { ...event.requestContext.authorizer, ...changes } },
+  };
 }
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
@@ -137,7 +155,10 @@ export const MUTANTS: readonly Mutant[] = [
     stack: {
       createAuthorizer: authorizerRewriting((result, methodArn) => ({
         ...result,
-        policyDocument: { ...result.policyDocument, Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: [methodArn] }] },
+        policyDocument: {
+          ...result.policyDocument,
+          Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: [methodArn] }],
+        },
       })),
     },
   },
@@ -173,7 +194,11 @@ export const MUTANTS: readonly Mutant[] = [
       createPurchasesHandler: handlerWrapping((reference, config) => async (event) => {
         if (event.httpMethod !== "GET" || event.resource !== "/purchases") return reference(event);
         const { Items = [] } = await config.db.send(new ScanCommand({ TableName: config.tableName }));
-        return { statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ purchases: Items }) };
+        return {
+          statusCode: 200,
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ purchases: Items }),
+        };
       }),
     },
   },
@@ -186,9 +211,15 @@ export const MUTANTS: readonly Mutant[] = [
         const response = await reference(event);
         if (response.statusCode !== 404 || !event.pathParameters?.purchaseId) return response;
         const { Items = [] } = await config.db.send(
-          new ScanCommand({ TableName: config.tableName, FilterExpression: "purchaseId = :id", ExpressionAttributeValues: { ":id": event.pathParameters.purchaseId } }),
+          new ScanCommand({
+            TableName: config.tableName,
+            FilterExpression: "purchaseId = :id",
+            ExpressionAttributeValues: { ":id": event.pathParameters.purchaseId },
+          }),
         );
-        return Items.length > 0 ? { ...response, statusCode: 403, body: JSON.stringify({ message: "Forbidden" }) } : response;
+        return Items.length > 0
+          ? { ...response, statusCode: 403, body: JSON.stringify({ message: "Forbidden" }) }
+          : response;
       }),
     },
   },

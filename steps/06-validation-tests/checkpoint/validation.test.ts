@@ -35,7 +35,12 @@ function failedTests(output: string): string {
   const names = output
     .split("\n")
     .filter((line) => /^\s*FAIL\s/.test(line))
-    .map((line) => line.replace(/^\s*FAIL\s+/, "").replace(/^\S*validation\.test\.ts\s*>?\s*/, "").trim());
+    .map((line) =>
+      line
+        .replace(/^\s*FAIL\s+/, "")
+        .replace(/^\S*validation\.test\.ts\s*>?\s*/, "")
+        .trim(),
+    );
   return names.length > 0 ? names.join("; ") : output.trim().split("\n").slice(-3).join(" ");
 }
 
@@ -44,10 +49,14 @@ let referencePassed = false;
 
 check(
   "your suite passes on the reference system",
-  { hint: "a validation test must pass when the system is right; run `npm run validate` to see which test fails", todo: SUITE },
+  {
+    hint: "a validation test must pass when the system is right; run `npm run validate` to see which test fails",
+    todo: SUITE,
+  },
   async () => {
     const run = await runSuiteAgainst({});
-    if (!run.passed) throw new Error(`Your suite fails on the reference system: ${failedTests(run.output)}\n\n${run.output}`);
+    if (!run.passed)
+      throw new Error(`Your suite fails on the reference system: ${failedTests(run.output)}\n\n${run.output}`);
     referencePassed = true;
   },
   120_000,
@@ -58,7 +67,8 @@ for (const mutant of MUTANTS) {
     `catches the mutant ${mutant.name}`,
     { hint: `${mutant.bug}: write a test that fails on such a system`, todo: `${SUITE}, ${mutant.todo}` },
     async () => {
-      if (!referencePassed) throw new Error("not graded: first make your suite pass on the reference system (the first check)");
+      if (!referencePassed)
+        throw new Error("not graded: first make your suite pass on the reference system (the first check)");
       const run = await runSuiteAgainst(mutant.stack);
       if (run.passed) throw new Error(`${mutant.todo}: no test catches this bug yet (every test passed on the mutant)`);
     },
