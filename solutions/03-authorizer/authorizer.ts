@@ -21,6 +21,11 @@ export interface AuthorizerConfig {
   jwksUrl?: string;
   /** Why a token was refused: logged, never returned to the caller. */
   logRejection?: (reason: string) => void;
+  /**
+   * Turns the verified claims into the policy and context. Default: step 04's
+   * buildTenantPolicy; the local stack passes a learner's (`npm run local`).
+   */
+  buildPolicy?: typeof buildTenantPolicy;
 }
 
 export type TokenAuthorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -41,6 +46,7 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenAuthorizer> {
   const logRejection =
     config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
+  const buildPolicy = config.buildPolicy ?? buildTenantPolicy;
   // Outside the handler: one verifier, and one JWKS cache, per Lambda instance.
   const verifier: IdTokenVerifier = CognitoJwtVerifier.create(
     { userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: "id", customJwtCheck: checkExtraClaims },
@@ -51,7 +57,7 @@ export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenA
 
   return async (event) => {
     const claims = await verifyIdToken(verifier, tokenFromHeader(event.authorizationToken), logRejection);
-    return buildTenantPolicy(claims, event.methodArn);
+    return buildPolicy(claims, event.methodArn);
   };
 }
 

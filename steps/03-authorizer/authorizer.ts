@@ -23,6 +23,11 @@ export interface AuthorizerConfig {
   jwksUrl?: string;
   /** Why a token was refused: logged, never returned to the caller. */
   logRejection?: (reason: string) => void;
+  /**
+   * Turns the verified claims into the policy and context. Default: step 04's
+   * buildTenantPolicy; the local stack passes a learner's (`npm run local`).
+   */
+  buildPolicy?: typeof buildTenantPolicy;
 }
 
 export type TokenAuthorizer = (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
@@ -43,6 +48,7 @@ export const MAX_CLOCK_SKEW_SECONDS = 300;
 export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenAuthorizer> {
   const logRejection =
     config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
+  const buildPolicy = config.buildPolicy ?? buildTenantPolicy;
   // TODO 1: create the verifier HERE, once per cold start (inside the handler below, every request would download the JWKS again):
   //   CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "id", customJwtCheck: checkExtraClaims }, jwksSource(config)), values from `config`;
   //   then load its keys now: `await verifier.hydrate()`, catching a failure and passing it to logRejection (verify() fetches the keys on demand).
@@ -50,7 +56,7 @@ export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenA
 
   return async (event) => {
     const claims = await verifyIdToken(verifier, tokenFromHeader(event.authorizationToken), logRejection);
-    return buildTenantPolicy(claims, event.methodArn);
+    return buildPolicy(claims, event.methodArn);
   };
 }
 
