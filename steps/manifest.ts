@@ -43,11 +43,19 @@ export const STEPS: readonly StepEntry[] = [
           number: 1,
           concept: "base64url is base64 with `-` and `_`, and no padding: RFC 7515, section 2.",
           docs: "https://www.rfc-editor.org/rfc/rfc7515#section-2",
+          more: [
+            'Test the whole segment against the given BASE64URL pattern, and its length: 4n+1 characters encode no bytes. Only then hand it to Buffer.from(segment, "base64url"), which skips what it does not know.',
+            'if (!BASE64URL.test(segment) || segment.length % 4 === 1) throw new MalformedJwtError(`the ${part} is not base64url`); return Buffer.from(segment, "base64url");',
+          ],
         },
         {
           number: 2,
           concept: "A JWS in compact form is three base64url parts joined by dots: RFC 7515, section 7.1.",
           docs: "https://www.rfc-editor.org/rfc/rfc7515#section-7.1",
+          more: [
+            'token.split(".") must give 3 parts; header and payload go through base64UrlDecode then parseJsonObject; typeof header.alg must be "string"; signingInput is the first two segments as sent, signature the third decoded.',
+            'const [h, p, sig] = parts; const header = parseJsonObject(base64UrlDecode(h, "header"), "header"); if (typeof header.alg !== "string") throw new MalformedJwtError("the header has no alg"); return { header: { ...header, alg: header.alg }, payload: parseJsonObject(base64UrlDecode(p, "payload"), "payload"), signingInput: `${h}.${p}`, signature: base64UrlDecode(sig, "signature") };',
+          ],
         },
       ],
       "verify-signature.ts": [
@@ -56,6 +64,10 @@ export const STEPS: readonly StepEntry[] = [
           concept:
             "Node's crypto.verify and createPublicKey with a JWK; why the verifier, not the token, picks the algorithm (RFC 8725, 3.1).",
           docs: "https://nodejs.org/api/crypto.html#cryptoverifyalgorithm-data-key-signature-callback",
+          more: [
+            'Compare decoded.header.alg with PINNED_ALGORITHM and header.kid with jwk.kid before any crypto; then createPublicKey with the JWK (format "jwk") and crypto.verify with "sha256", the signing input\'s bytes, the key and decoded.signature: false means InvalidSignatureError.',
+            'if (decoded.header.alg !== PINNED_ALGORITHM) throw new UnsupportedAlgorithmError(decoded.header.alg); if (decoded.header.kid !== jwk.kid) throw new KidMismatchError(decoded.header.kid, jwk.kid); const key = createPublicKey({ key: jwk, format: "jwk" }); if (!verify("sha256", Buffer.from(decoded.signingInput), key, decoded.signature)) throw new InvalidSignatureError();',
+          ],
         },
       ],
       "check-claims.ts": [
@@ -63,11 +75,19 @@ export const STEPS: readonly StepEntry[] = [
           number: 4,
           concept: "The exp claim (RFC 7519, section 4.1.4) and the clock skew a verifier allows.",
           docs: "https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4",
+          more: [
+            "A non-number (or non-finite) exp is a MalformedJwtError. The RFC says the current time must be BEFORE exp: with the skew added to exp, the exact second exp + skew is already expired.",
+            'if (typeof exp !== "number" || !Number.isFinite(exp)) throw new MalformedJwtError("the payload has no numeric exp claim"); if (nowSeconds >= exp + clockSkewSeconds) throw new TokenExpiredError(exp, nowSeconds, clockSkewSeconds);',
+          ],
         },
         {
           number: 5,
           concept: "Cognito's checklist for a token: iss, token_use, then aud or client_id.",
           docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html",
+          more: [
+            "Three comparisons with expected, in this order: iss (WrongIssuerError), token_use (WrongTokenUseError: before the audience, since an access token has no aud), then aud for an ID token or client_id for an access token (WrongAudienceError naming that claim).",
+            'if (payload.iss !== expected.issuer) throw new WrongIssuerError(payload.iss, expected.issuer); if (payload.token_use !== expected.tokenUse) throw new WrongTokenUseError(payload.token_use, expected.tokenUse); const claim = expected.tokenUse === "id" ? "aud" : "client_id"; if (payload[claim] !== expected.clientId) throw new WrongAudienceError(claim, payload[claim], expected.clientId);',
+          ],
         },
       ],
       "token-kind.ts": [
@@ -75,6 +95,10 @@ export const STEPS: readonly StepEntry[] = [
           number: 6,
           concept: "The three Cognito tokens and what tells them apart.",
           docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-with-identity-providers.html",
+          more: [
+            'Count the dot-separated parts first: five is a JWE, Cognito\'s refresh token. Otherwise decodeJwt and read payload.token_use: "id" or "access"; anything else (the emulator\'s refresh token has none) is "refresh".',
+            'if (token.split(".").length === 5) return "refresh"; const use = decodeJwt(token).payload.token_use; return use === "id" || use === "access" ? use : "refresh";',
+          ],
         },
       ],
     },

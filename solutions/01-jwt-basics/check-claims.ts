@@ -11,7 +11,10 @@ import {
   WrongTokenUseError,
 } from "./jwt-errors.ts";
 
-/** How far this machine's clock may be behind Cognito's before a just-expired token is refused. */
+/**
+ * How far this machine's clock may run ahead of Cognito's: a token still valid by Cognito's clock looks
+ * expired by a clock that is ahead, so a token is accepted until `exp` plus this many seconds.
+ */
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 
 export type CognitoTokenUse = "id" | "access";
@@ -34,6 +37,7 @@ export function checkExpiry(
   // A token that never expires is never acceptable from Cognito.
   if (typeof exp !== "number" || !Number.isFinite(exp))
     throw new MalformedJwtError("the payload has no numeric exp claim");
+  // RFC 7519, 4.1.4: now must be before exp, so the exact second exp (plus the skew) is already expired.
   if (nowSeconds >= exp + clockSkewSeconds) throw new TokenExpiredError(exp, nowSeconds, clockSkewSeconds);
 }
 

@@ -33,11 +33,12 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** Decodes one part of a token, refusing anything that is not strict base64url. */
 export function base64UrlDecode(segment: string, part: JwtPart): Buffer {
-  // TODO 1: refuse a segment that is not strict base64url, then decode it.
-  // - Node's Buffer.from(segment, "base64url") silently skips characters it does not know ("ab*c" decodes
-  //   like "abc"), so test the segment against BASE64URL first. A length of 4n+1 can't come from any bytes either.
-  // - Refuse with a MalformedJwtError that names the part; otherwise return the decoded bytes.
-  return todo("1: refuse a segment that is not strict base64url, then decode it (decode-jwt.ts)");
+  // TODO 1: return the segment's bytes, or refuse it with a MalformedJwtError that names the part.
+  // - Refuse anything RFC 7515 would not call base64url: a verifier that reads more than the standard allows
+  //   reads forged tokens as genuine ones.
+  // - Pitfall: Node's own base64url decoder is lenient. Find out what it does with a character it does not know,
+  //   and with a length that no byte string encodes to, before you trust it.
+  return todo("1: only strict base64url decodes (decode-jwt.ts)");
 }
 
 /** Parses a decoded header or payload, which must be a JSON object. */
@@ -56,11 +57,11 @@ export function parseJsonObject(bytes: Buffer, part: JwtPart): Record<string, un
 
 /** Splits a compact JWT into its decoded parts; verifies nothing. */
 export function decodeJwt(token: string): DecodedJwt {
-  // TODO 2: split the token on "." and decode its three parts.
-  // - Anything but 3 parts is a MalformedJwtError (say how many there were).
-  // - Header and payload: base64UrlDecode (TODO 1), then parseJsonObject, which refuses what is not JSON.
-  // - A header whose alg is not a string is a MalformedJwtError too.
-  //   (TypeScript: once you have checked it, `{ ...header, alg: header.alg }` is a JwtHeader.)
-  // - signingInput is the first two segments as sent, joined by "."; signature is the third, decoded.
-  return todo("2: split the token and decode its three parts (decode-jwt.ts)");
+  // TODO 2: return the token's parts decoded, or refuse it with a MalformedJwtError that says what is wrong.
+  // - Only the compact form of a JWS (RFC 7515, 7.1) is a token: anything else is refused before it is read.
+  // - The header and the payload must each be a JSON object (TODO 1 decodes; parseJsonObject, given, parses), and
+  //   a header that does not say how it was signed is no token either.
+  // - Keep what the signature check (TODO 3) needs: the exact characters the signature covers, and its bytes.
+  //   Re-encoding what you decoded is not "exactly".
+  return todo("2: a compact JWS decodes to its header, payload and signature (decode-jwt.ts)");
 }

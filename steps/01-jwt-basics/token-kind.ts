@@ -13,9 +13,10 @@ export type TokenKind = "id" | "access" | "refresh";
  * trust the answer about a token whose signature and claims you haven't checked.
  */
 export function tokenKind(token: string): TokenKind {
-  // TODO 6: tell the three tokens apart.
-  // - Five dot-separated parts (header.encryptedKey.iv.ciphertext.tag) is a JWE, as Cognito issues refresh tokens.
-  // - Otherwise decode it (decodeJwt): the payload's token_use is "id" or "access" for those two tokens.
-  // - No token_use at all is a refresh token too: the local emulator's refresh token is a JWT without one.
-  return todo("6: tell the ID, access and refresh tokens apart (token-kind.ts)");
+  // TODO 6: say which of the three tokens this is, reading it only (nothing here is verified).
+  // - Cognito's refresh token is not a JWS at all (the README says what it is): tell it by its shape,
+  //   before anything tries to decode it as one.
+  // - The two JWTs say which is which in a claim of their own (the README's table of tokens).
+  // - Pitfall: the local emulator's refresh token is a JWS too, one that says it is neither of the two others.
+  return todo("6: each of the three tokens is told apart (token-kind.ts)");
 }

@@ -28,12 +28,12 @@ export const PINNED_ALGORITHM = "RS256";
 
 /** Throws unless the token is RS256-signed by the private half of `jwk`. */
 export function verifySignature(decoded: DecodedJwt, jwk: RsaJwk): void {
-  // TODO 3: pin the algorithm, match the kid, then verify the RS256 signature.
-  // - An alg other than exactly PINNED_ALGORITHM is an UnsupportedAlgorithmError, before any crypto runs:
-  //   the token never chooses ("none" skips the signature, "HS256" turns the public key into an HMAC secret).
-  // - A header kid other than jwk.kid is a KidMismatchError.
-  // - createPublicKey({ key: jwk, format: "jwk" }) gives the public key;
-  //   verify("sha256", <signingInput as bytes>, publicKey, decoded.signature) says true or false.
-  //   False is an InvalidSignatureError.
-  todo("3: pin the algorithm, match the kid, then verify the RS256 signature (verify-signature.ts)");
+  // TODO 3: return only if the token was RS256-signed with the private half of `jwk`; otherwise throw the
+  // jwt-errors.ts error that names the reason.
+  // - The header was written by whoever made the token: it may not choose how the token is checked (RFC 8725, 3.1).
+  //   Decide what happens to every algorithm but the pinned one, and before or after any crypto runs.
+  // - The header's kid says which key signed it; a kid that is not this key's is a reason of its own.
+  // - node:crypto can turn a JWK into a public key and check an RSA signature over bytes: the bytes are the
+  //   signing input as sent (decode-jwt.ts), not the decoded claims.
+  todo("3: only an RS256 signature by this key verifies (verify-signature.ts)");
 }
