@@ -13,3 +13,13 @@ export const style = {
 
 export const PASS = style.green("✓");
 export const FAIL = style.red("✗");
+
+/**
+ * A line that says what is running, on a terminal only, erased by the returned
+ * function: a piped or logged run prints just the result.
+ */
+export function statusLine(text: string): () => void {
+  if (process.stdout.isTTY !== true) return () => {};
+  process.stdout.write(text);
+  return () => process.stdout.write("\r\u001b[2K");
+}

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Reporter, TestCase, TestModule } from "vitest/node";
+import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import { startVitest } from "vitest/node";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { CHECK_TARGET_ENV } from "./check.ts";
@@ -30,12 +30,84 @@ export interface CheckpointReport {
 }
 
 export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promise<CheckpointReport> {
-  const checkpointDir = join(stepFolder(step, "steps"), "checkpoint");
-  const globalSetup = ["setup.ts"].map((f) => join(checkpointDir, f)).filter((f) => existsSync(f));
-  const checks: CheckResult[] = [];
-  const loadErrors: string[] = [];
+  const collector = reportCollector(step);
+  await withTarget(target, async () => {
+    const vitest = await startVitest("test", [], checkpointOptions(step, collector.reporter, false), {
+      logLevel: "silent",
+      plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [],
+    });
+    await vitest.close();
+  });
+  return collector.report();
+}
 
+/**
+ * `--watch`: one vitest instance kept running, so the global setup (the
+ * emulators) starts once; every save of a step's file runs the checks again
+ * and hands the report to `onReport`. Resolves when vitest closes.
+ */
+export async function watchCheckpoint(
+  step: StepInfo,
+  target: CheckTarget,
+  onReport: (report: CheckpointReport) => void,
+): Promise<Vitest> {
+  const collector = reportCollector(step, onReport);
+  process.env[CHECK_TARGET_ENV] = target;
+  return startVitest(
+    "test",
+    [],
+    {
+      ...checkpointOptions(step, collector.reporter, true),
+      // Step 06's suite is run by path, not imported: any save in the step re-runs the whole checkpoint.
+      forceRerunTriggers: [`steps/${step.slug}/*.ts`, `steps/${step.slug}/checkpoint/*.ts`],
+    },
+    { logLevel: "silent", plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [] },
+  );
+}
+
+async function withTarget(target: CheckTarget, run: () => Promise<void>): Promise<void> {
+  const previousTarget = process.env[CHECK_TARGET_ENV];
+  process.env[CHECK_TARGET_ENV] = target;
+  try {
+    await run();
+  } finally {
+    if (previousTarget === undefined) delete process.env[CHECK_TARGET_ENV];
+    else process.env[CHECK_TARGET_ENV] = previousTarget;
+  }
+}
+
+function checkpointOptions(step: StepInfo, reporter: Reporter, watch: boolean) {
+  const checkpointDir = join(stepFolder(step, "steps"), "checkpoint");
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  return {
+    config: false as const,
+    root: PROJECT_ROOT,
+    include: [relative(PROJECT_ROOT, join(checkpointDir, "**/*.test.ts"))],
+    globalSetup: ["setup.ts"].map((f) => join(checkpointDir, f)).filter((f) => existsSync(f)),
+    reporters: [reporter],
+    watch,
+    silent: true,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  };
+}
+
+/** A reporter that collects each check's result; `onRunEnd`, if given, gets the report of every run. */
+function reportCollector(step: StepInfo, onRunEnd?: (report: CheckpointReport) => void) {
+  let checks: CheckResult[] = [];
+  let loadErrors: string[] = [];
+  const report = (): CheckpointReport => {
+    const errors = [...loadErrors];
+    if (checks.length === 0 && errors.length === 0)
+      errors.push(`no checks found in ${relative(PROJECT_ROOT, join(stepFolder(step, "steps"), "checkpoint"))}`);
+    return { checks: [...checks], loadErrors: errors };
+  };
   const reporter: Reporter = {
+    onTestRunStart() {
+      checks = [];
+      loadErrors = [];
+    },
     onTestCaseResult(testCase: TestCase) {
       const result = testCase.result();
       if (result.state === "pending") return;
@@ -48,49 +120,21 @@ export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promis
         passed: result.state === "passed",
         hint: meta.hint,
         todo: meta.todo,
-        reason: error ? firstLine(error.message) : undefined,
+        reason: error ? firstLine(stripAnsi(error.message)) : undefined,
         details: error ? `${error.message}\n${error.stack ?? ""}` : undefined,
       });
     },
     onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled) {
       for (const module of modules) {
         for (const error of module.errors()) {
-          loadErrors.push(`${relative(PROJECT_ROOT, module.moduleId)}: ${describeLoadError(error)}`);
+          loadErrors.push(describeLoadError(error, relative(PROJECT_ROOT, module.moduleId)));
         }
       }
       for (const error of unhandled) loadErrors.push(describeLoadError(error));
+      onRunEnd?.(report());
     },
   };
-
-  const previousTarget = process.env[CHECK_TARGET_ENV];
-  process.env[CHECK_TARGET_ENV] = target;
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  try {
-    const vitest = await startVitest(
-      "test",
-      [],
-      {
-        config: false,
-        root: PROJECT_ROOT,
-        include: [relative(PROJECT_ROOT, join(checkpointDir, "**/*.test.ts"))],
-        globalSetup,
-        reporters: [reporter],
-        watch: false,
-        silent: true,
-        testTimeout: 60_000,
-        hookTimeout: 120_000,
-        fileParallelism: false,
-      },
-      { logLevel: "silent", plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [] },
-    );
-    await vitest.close();
-  } finally {
-    if (previousTarget === undefined) delete process.env[CHECK_TARGET_ENV];
-    else process.env[CHECK_TARGET_ENV] = previousTarget;
-  }
-  if (checks.length === 0 && loadErrors.length === 0)
-    loadErrors.push(`no checks found in ${relative(PROJECT_ROOT, checkpointDir)}`);
-  return { checks, loadErrors };
+  return { reporter, report };
 }
 
 export function checkpointFiles(step: StepInfo): string[] {
@@ -111,14 +155,25 @@ function hookError(testCase: TestCase): { message: string; stack?: string } {
   return { message: "did not run: skipped" };
 }
 
-/** A compile or import error in a line, with the file and line it points at when it names one. */
-function describeLoadError(error: { message: string; stack?: string }): string {
+/**
+ * A compile or import error in one line, `file:line:col: message`, when it names
+ * the place (a parse error from Vite's transform, esbuild's `file:line:col: ERROR:`);
+ * else the module that could not load and the error's first line.
+ */
+export function describeLoadError(error: { message: string; stack?: string }, module?: string): string {
   const text = stripAnsi(`${error.message}\n${error.stack ?? ""}`);
-  const location = /((?:steps|solutions|shared)\/[\w./-]+\.ts):(\d+)(?::(\d+))?(?::\s*(?:ERROR:\s*)?(.*))?/.exec(text);
-  const first = firstLine(stripAnsi(error.message));
-  if (!location) return first;
-  const [, file, line, , detail] = location;
-  return `${first} ${file}:${line}${detail ? `: ${detail.trim()}` : ""}`;
+  const location = /((?:steps|solutions|shared|scripts)\/[\w./-]+\.ts):(\d+)(?::(\d+))?/.exec(text);
+  const lines = text.split("\n").map((line) => line.trim());
+  // The message itself: `[PARSE_ERROR] Expected …` (Vite 7's transform), `file:1:2: ERROR: …` (esbuild),
+  // else the first line that is not "Transform failed with 1 error:".
+  const message =
+    lines.map((line) => /^\[[A-Z_]+\]\s*(.+)/.exec(line)?.[1]).find(Boolean) ??
+    lines.map((line) => /\.ts:\d+:\d+:\s*ERROR:\s*(.+)/.exec(line)?.[1]).find(Boolean) ??
+    lines.find((line) => line.length > 0 && !/^Transform failed with \d+ errors?:?$/.test(line)) ??
+    firstLine(stripAnsi(error.message));
+  if (!location) return module ? `${module}: ${message}` : message;
+  const [, file, line, column] = location;
+  return `${file}:${line}${column ? `:${column}` : ""}: ${message}`;
 }
 
 function stripAnsi(text: string): string {
