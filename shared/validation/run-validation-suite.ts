@@ -4,7 +4,9 @@
  * system and on each mutant, and how `npm run validate` runs it for you.
  */
 import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { type Target } from "../outputs-file.ts";
@@ -12,13 +14,24 @@ import { type Target } from "../outputs-file.ts";
 const require = createRequire(import.meta.url);
 export const VALIDATION_CONFIG = join(PROJECT_ROOT, "shared", "validation", "vitest.config.ts");
 
+/** One test of the suite, as vitest's JSON reporter gives it. */
+export interface SuiteTest {
+  /** `describe > … > test`, as the suite names it. */
+  name: string;
+  state: "passed" | "failed" | "skipped" | "todo" | "pending";
+  /** The first line of the failure, for a failed test. */
+  failure?: string;
+}
+
 export interface SuiteRun {
   passed: boolean;
+  /** Every test the suite ran, in order: the failed ones are those that caught a bug. */
+  tests: SuiteTest[];
   /** What vitest printed, for a failure's details. */
   output: string;
 }
 
-export function runValidationSuite(options: {
+export async function runValidationSuite(options: {
   suiteFile: string;
   target: Target;
   outputsFile?: string;
@@ -26,8 +39,12 @@ export function runValidationSuite(options: {
   inherit?: boolean;
 }): Promise<SuiteRun> {
   const vitest = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+  const reportDir = await mkdtemp(join(tmpdir(), "workshop-suite-"));
+  const reportFile = join(reportDir, "results.json");
+  // The JSON report names each test and its state; the other reporter is for a person.
   const args = [vitest, "run", "--config", VALIDATION_CONFIG, options.suiteFile];
-  if (!options.inherit) args.push("--reporter=dot");
+  args.push(options.inherit ? "--reporter=default" : "--reporter=dot", "--reporter=json");
+  args.push(`--outputFile.json=${reportFile}`);
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     env: {
@@ -42,8 +59,39 @@ export function runValidationSuite(options: {
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => resolve({ passed: code === 0, output }));
-  });
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", resolve);
+    });
+    return { passed: code === 0, tests: await readTests(reportFile), output };
+  } finally {
+    await rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+interface JsonReport {
+  testResults?: {
+    assertionResults?: { ancestorTitles?: string[]; title: string; status: string; failureMessages?: string[] }[];
+  }[];
+}
+
+/** The tests of vitest's JSON report; none when the suite could not even load (the output says why). */
+async function readTests(reportFile: string): Promise<SuiteTest[]> {
+  let report: JsonReport;
+  try {
+    report = JSON.parse(await readFile(reportFile, "utf8")) as JsonReport;
+  } catch {
+    return [];
+  }
+  return (report.testResults ?? []).flatMap((file) =>
+    (file.assertionResults ?? []).map((test) => {
+      const failure = test.failureMessages?.[0]?.split("\n").find((line) => line.trim().length > 0);
+      return {
+        name: [...(test.ancestorTitles ?? []), test.title].join(" > "),
+        state: test.status as SuiteTest["state"],
+        ...(failure ? { failure: failure.trim() } : {}),
+      };
+    }),
+  );
 }

@@ -121,6 +121,17 @@ describe("authorization (flow steps 5–6)", () => {
     expect((await api.call("POST", "/purchases", { token: victor.idToken, body: aPurchase() })).status).toBe(403);
   });
 
+  it("a role's refusal comes from API Gateway's policy: the function never runs", async () => {
+    // API Gateway's own 403 for a policy without an Allow; the function's 403 would say {"message":"Forbidden"}.
+    const notAllowed = { Message: "User is not authorized to access this resource" };
+    const viewersPost = await api.call("POST", "/purchases", { token: victor.idToken, body: aPurchase() });
+    expect(viewersPost.status).toBe(403);
+    expect(viewersPost.body).toEqual(notAllowed);
+    const membersDelete = await api.call("DELETE", `/purchases/${bobsPurchaseId}`, { token: alice.idToken });
+    expect(membersDelete.status).toBe(403);
+    expect(membersDelete.body).toEqual(notAllowed);
+  });
+
   it("a member may create but not delete; an admin may delete", async () => {
     const created = await api.call("POST", "/purchases", { token: alice.idToken, body: aPurchase() });
     expect(created.status).toBe(201);
@@ -230,6 +241,40 @@ describe("tenant isolation (flow steps 6–8)", () => {
     expect([200, 400]).toContain(paged.status);
     if (paged.status === 200)
       expect(paged.body.purchases.every((p: { tenantId: string }) => p.tenantId === alice.tenantId)).toBe(true);
+  });
+
+  it("a nextToken that another tenant's list issued pages the caller's own purchases, never theirs", async () => {
+    const bobsSecond = await api.call("POST", "/purchases", {
+      token: bob.idToken,
+      body: aPurchase({ item: "Tenant B's second secret" }),
+    });
+    expect(bobsSecond.status).toBe(201);
+    const bobsFirstPage = await api.call("GET", "/purchases?limit=1", { token: bob.idToken });
+    expect(bobsFirstPage.body.nextToken, "a page of 1 of bob's 2 purchases has a nextToken").toEqual(
+      expect.any(String),
+    );
+
+    const paged = await api.call("GET", `/purchases?nextToken=${encodeURIComponent(bobsFirstPage.body.nextToken)}`, {
+      token: alice.idToken,
+    });
+    expect([200, 400]).toContain(paged.status);
+    if (paged.status === 200) {
+      expect(idsOf(paged.body.purchases)).not.toContain(bobsPurchaseId);
+      expect(paged.body.purchases.every((p: { tenantId: string }) => p.tenantId === alice.tenantId)).toBe(true);
+    }
+  });
+
+  it("a POST retried with the same Idempotency-Key records the purchase once", async () => {
+    const headers = { "Idempotency-Key": `retry-${Date.now()}-${Math.random().toString(36).slice(2)}` };
+    const body = aPurchase({ item: "Sent twice, bought once" });
+    const first = await api.call("POST", "/purchases", { token: alice.idToken, body, headers });
+    expect(first.status).toBe(201);
+    const retry = await api.call("POST", "/purchases", { token: alice.idToken, body, headers });
+    expect(retry.status).toBe(201);
+    expect(retry.body.purchaseId, "the retry answers the first purchase").toBe(first.body.purchaseId);
+    expect(retry.headers.get("Idempotent-Replayed")).toBe("true");
+    const list = await api.call("GET", "/purchases?limit=100", { token: alice.idToken });
+    expect(list.body.purchases.filter((p: { item: string }) => p.item === body.item)).toHaveLength(1);
   });
 
   it("pages hold every purchase of the tenant exactly once, newest first", async () => {

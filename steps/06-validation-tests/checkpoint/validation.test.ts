@@ -2,6 +2,11 @@
  * Grades a validation suite by mutation testing: it must pass on the reference
  * system, and fail on each broken system (mutant) of mutants.ts. A mutant your
  * suite passes on "survives": a real bug your tests would let through.
+ *
+ * The runs happen first, while this file loads, so that each check's name can
+ * say which of your tests killed its mutant (a passing check prints its name
+ * only). A survivor's check says what the broken system answers where the
+ * reference answers otherwise: where to look, not which test to write.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,7 +15,7 @@ import { check, pathUnderTest } from "../../../shared/checkpoint/check.ts";
 import { startLocalStack, type LocalStackOptions } from "../../../shared/local-stack/local-stack.ts";
 import { writeOutputsFile } from "../../../shared/outputs-file.ts";
 import { runValidationSuite, type SuiteRun } from "../../../shared/validation/run-validation-suite.ts";
-import { MUTANTS } from "./mutants.ts";
+import { MUTANTS, type Mutant } from "./mutants.ts";
 
 const SUITE = "purchases-api.validation.test.ts";
 // A path, not an import: the suite under test is run by a vitest of its own against each stack,
@@ -30,22 +35,40 @@ async function runSuiteAgainst(options: LocalStackOptions): Promise<SuiteRun> {
   }
 }
 
-/** The names of the tests that failed, from vitest's summary, on one line. */
-function failedTests(output: string): string {
-  const names = output
-    .split("\n")
-    .filter((line) => /^\s*FAIL\s/.test(line))
-    .map((line) =>
-      line
-        .replace(/^\s*FAIL\s+/, "")
-        .replace(/^\S*validation\.test\.ts\s*>?\s*/, "")
-        .trim(),
-    );
-  return names.length > 0 ? names.join("; ") : output.trim().split("\n").slice(-3).join(" ");
+/** A run, or the error that kept it from running (a stack that did not start). */
+type Outcome = { run: SuiteRun } | { error: unknown };
+async function outcomeOf(options: LocalStackOptions): Promise<Outcome> {
+  try {
+    return { run: await runSuiteAgainst(options) };
+  } catch (error) {
+    return { error };
+  }
 }
 
-/** Mutants are graded only once the suite passes on the real system: a suite that always fails "catches" them all. */
-let referencePassed = false;
+/** The suite's failed tests, by name: `describe > test`. */
+function failedTests(run: SuiteRun): string[] {
+  return run.tests.filter((test) => test.state === "failed").map((test) => test.name);
+}
+
+/** The last lines vitest printed: why a suite with no failed test still failed (it did not load, say). */
+function tail(output: string): string {
+  return output.trim().split("\n").slice(-3).join(" ");
+}
+
+/** The name of a mutant's check: once killed, it names the test of your suite that killed it. */
+function checkName(mutant: Mutant, outcome: Outcome | undefined): string {
+  const name = `catches the mutant ${mutant.name}`;
+  if (!outcome || !("run" in outcome) || outcome.run.passed) return name;
+  const [killer, ...others] = failedTests(outcome.run);
+  if (!killer) return `${name} (your suite failed on it without a failed test: it did not load)`;
+  return `${name}, killed by "${killer}"${others.length > 0 ? ` (and ${others.length} more)` : ""}`;
+}
+
+// Mutants are graded only once the suite passes on the real system: a suite that always fails "catches" them all.
+const reference = await outcomeOf({});
+const referencePassed = "run" in reference && reference.run.passed;
+const outcomes = new Map<string, Outcome>();
+if (referencePassed) for (const mutant of MUTANTS) outcomes.set(mutant.name, await outcomeOf(mutant.stack));
 
 check(
   "your suite passes on the reference system",
@@ -53,25 +76,31 @@ check(
     hint: "a validation test must pass when the system is right; run `npm run validate` to see which test fails",
     todo: SUITE,
   },
-  async () => {
-    const run = await runSuiteAgainst({});
-    if (!run.passed)
-      throw new Error(`Your suite fails on the reference system: ${failedTests(run.output)}\n\n${run.output}`);
-    referencePassed = true;
+  () => {
+    if ("error" in reference) throw reference.error;
+    if (reference.run.passed) return;
+    const failed = failedTests(reference.run);
+    throw new Error(
+      `Your suite fails on the reference system: ${failed.length > 0 ? failed.join("; ") : tail(reference.run.output)}\n\n${reference.run.output}`,
+    );
   },
-  120_000,
 );
 
 for (const mutant of MUTANTS) {
+  const outcome = outcomes.get(mutant.name);
   check(
-    `catches the mutant ${mutant.name}`,
-    { hint: `${mutant.bug}: write a test that fails on such a system`, todo: `${SUITE}, ${mutant.todo}` },
-    async () => {
-      if (!referencePassed)
-        throw new Error("not graded: first make your suite pass on the reference system (the first check)");
-      const run = await runSuiteAgainst(mutant.stack);
-      if (run.passed) throw new Error(`${mutant.todo}: no test catches this bug yet (every test passed on the mutant)`);
+    checkName(mutant, outcome),
+    {
+      hint: `a system where ${mutant.bug}: your suite must fail on it`,
+      // A mutant no TODO names points at the whole suite: which promise it breaks is yours to find.
+      todo: mutant.todo ? `${SUITE}, ${mutant.todo}` : SUITE,
     },
-    120_000,
+    () => {
+      if (!outcome) throw new Error("not graded: first make your suite pass on the reference system (the first check)");
+      if ("error" in outcome) throw outcome.error;
+      if (!outcome.run.passed) return;
+      const where = mutant.todo ? `${mutant.todo}: ` : "no TODO names this promise: ";
+      throw new Error(`${where}survives: ${mutant.symptom}`);
+    },
   );
 }
