@@ -1,10 +1,14 @@
 /**
- * `npm run local`: starts the local stack, writes `.workshop/outputs.local.json`,
- * prints how to use it, and runs until Ctrl-C.
+ * `npm run local [-- --reference]`: starts the local stack, writes
+ * `.workshop/outputs.local.json`, prints how to use it, and runs until Ctrl-C.
+ * It serves the learner's pieces whose TODOs are done and the reference for
+ * the rest (shared/local-stack/learner-pieces.ts); `--reference` serves the
+ * reference only.
  */
 import { parseArgs } from "node:util";
 import { relative } from "node:path";
 import { startLocalStack } from "../shared/local-stack/local-stack.ts";
+import { selectPieces } from "../shared/local-stack/learner-pieces.ts";
 import { PROJECT_ROOT } from "../shared/project-root.ts";
 import { writeOutputsFile } from "../shared/outputs-file.ts";
 import { runMain } from "./lib/cli-args.ts";
@@ -12,7 +16,12 @@ import { style } from "./lib/console-style.ts";
 
 async function main() {
   const { values } = parseArgs({
-    options: { port: { type: "string" }, "cache-ttl": { type: "string" }, quiet: { type: "boolean", default: false } },
+    options: {
+      port: { type: "string" },
+      "cache-ttl": { type: "string" },
+      quiet: { type: "boolean", default: false },
+      reference: { type: "boolean", default: false },
+    },
   });
   const apiPort = values.port === undefined ? undefined : Number(values.port);
   const ttl = values["cache-ttl"] === undefined ? undefined : Number(values["cache-ttl"]);
@@ -20,8 +29,12 @@ async function main() {
   if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0 && ttl <= 3600))
     throw new Error("--cache-ttl takes seconds, 0 to 3600.");
 
+  const pieces = await selectPieces({ reference: values.reference });
+  console.log(`${style.bold("Serving")} ${pieces.summary}`);
+  for (const warning of pieces.warnings) console.log(style.yellow(warning));
   console.log(style.dim("Starting the local stack…"));
   const stack = await startLocalStack({
+    ...pieces.stackOptions,
     apiPort,
     authorizerCacheTtlSeconds: ttl,
     log: values.quiet ? undefined : (line) => console.log(style.dim(`  ${line}`)),

@@ -16,6 +16,7 @@ import {
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
 import { startLocalApiGateway } from "./api-gateway/index.ts";
 import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito/cognito-emulator.ts";
+import type { UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
 import { createPurchasesTable } from "./purchases-table-local.ts";
@@ -34,9 +35,11 @@ export interface LocalStackOptions {
   /** Called with every code the Cognito emulator mails (sign-up, password reset, a changed email). */
   onMail?: (mail: Mail) => void;
   /**
-   * Swap in another authorizer or purchases handler (a learner's step code, a
-   * mutant): same config, same wiring as the reference ones.
+   * Swap in another user pool construct, authorizer or purchases handler (a
+   * learner's step code, a mutant): same config, same wiring as the reference
+   * ones. learner-pieces.ts picks them for `npm run local`.
    */
+  userPoolConstruct?: UserPoolConstruct;
   createAuthorizer?: (config: AuthorizerConfig) => Promise<TokenAuthorizer> | TokenAuthorizer;
   createPurchasesHandler?: (config: PurchasesHandlerConfig) => ProxyFunction;
   /** Methods served without the authorizer (a misconfiguration the validation step's mutants need). */
@@ -64,7 +67,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   try {
     const [cognito, dynamodb] = await Promise.all([
-      startCognitoEmulator({ region: LOCAL_REGION, onMail: options.onMail }),
+      startCognitoEmulator({
+        region: LOCAL_REGION,
+        onMail: options.onMail,
+        userPoolConstruct: options.userPoolConstruct,
+      }),
       startDynamoDbEmulator(),
     ]);
     stops.push(cognito.stop, dynamodb.stop);
