@@ -115,16 +115,28 @@ export const STEPS: readonly StepEntry[] = [
           number: 1,
           concept: "The CDK's UserPool props: sign-in aliases, self sign-up, password policy, MFA.",
           docs: "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cognito.UserPool.html",
+          more: [
+            "Six UserPoolProps: signInAliases (email), selfSignUpEnabled, autoVerify (email), passwordPolicy (minLength 12, the four require* flags, tempPasswordValidity), mfa (cognito.Mfa.OPTIONAL) and mfaSecondFactor (otp on, sms off).",
+            "return { signInAliases: { email: true }, selfSignUpEnabled: true, autoVerify: { email: true }, passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) }, mfa: cognito.Mfa.OPTIONAL, mfaSecondFactor: { otp: true, sms: false } };",
+          ],
         },
         {
           number: 2,
           concept: "Custom attributes and their mutability.",
           docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#user-pool-settings-custom-attributes",
+          more: [
+            "A record keyed by the attribute name without its custom: prefix, whose value is a cognito.StringAttribute with minLen, maxLen and mutable: false.",
+            "return { tenantId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }) };",
+          ],
         },
         {
           number: 3,
           concept: "App client settings: secrets, auth flows, token validity, read and write attributes.",
           docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html",
+          more: [
+            "UserPoolClientOptions: generateSecret false; authFlows with userPassword only (the CDK adds refresh); idTokenValidity and accessTokenValidity Duration.hours(1), refreshTokenValidity Duration.days(30); readAttributes and writeAttributes as cognito.ClientAttributes: read email, emailVerified and the custom tenantId, write email only.",
+            'return { generateSecret: false, authFlows: { userPassword: true }, idTokenValidity: Duration.hours(1), accessTokenValidity: Duration.hours(1), refreshTokenValidity: Duration.days(30), readAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes("tenantId"), writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ email: true }) };',
+          ],
         },
       ],
       "auth-client.ts": [
@@ -132,16 +144,28 @@ export const STEPS: readonly StepEntry[] = [
           number: 4,
           concept: "The SignUp and ConfirmSignUp APIs.",
           docs: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignUp.html",
+          more: [
+            "A SignUpCommand (ClientId, Username: the email, Password, UserAttributes: the email only) and a ConfirmSignUpCommand (ClientId, Username, ConfirmationCode), each sent inside this.call(() => this.cognito.send(...)); return UserSub and UserConfirmed, which the SDK types as optional.",
+            'const out = await this.call(() => this.cognito.send(new SignUpCommand({ ClientId: this.config.clientId, Username: email, Password: password, UserAttributes: [{ Name: "email", Value: email }] }))); return { userSub: out.UserSub ?? "", confirmed: out.UserConfirmed ?? false }; // and: await this.call(() => this.cognito.send(new ConfirmSignUpCommand({ ClientId: this.config.clientId, Username: email, ConfirmationCode: code })));',
+          ],
         },
         {
           number: 5,
           concept: "InitiateAuth with USER_PASSWORD_AUTH.",
           docs: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html",
+          more: [
+            "this.initiateAuth with the flow USER_PASSWORD_AUTH and the parameters USERNAME and PASSWORD; a ChallengeName in the answer is an AuthError with that name as its code; else tokensFrom(out.AuthenticationResult).",
+            'const out = await this.initiateAuth("USER_PASSWORD_AUTH", { USERNAME: email, PASSWORD: password }); if (out.ChallengeName) throw new AuthError(out.ChallengeName, `Cognito asks for the ${out.ChallengeName} challenge, which this client does not answer.`); return tokensFrom(out.AuthenticationResult);',
+          ],
         },
         {
           number: 6,
           concept: "Refreshing tokens with REFRESH_TOKEN_AUTH.",
           docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html",
+          more: [
+            'this.initiateAuth with the flow REFRESH_TOKEN_AUTH and the parameter REFRESH_TOKEN; read IdToken, AccessToken and ExpiresIn from out.AuthenticationResult; either token missing is new AuthError("NoTokens", ...).',
+            'const result = (await this.initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: refreshToken })).AuthenticationResult; if (!result?.IdToken || !result.AccessToken) throw new AuthError("NoTokens", "Cognito returned no tokens."); return { idToken: result.IdToken, accessToken: result.AccessToken, expiresInSeconds: result.ExpiresIn ?? 0 };',
+          ],
         },
       ],
     },
@@ -189,26 +213,47 @@ export const STEPS: readonly StepEntry[] = [
           number: 1,
           concept: "The cognito:groups claim of an ID token.",
           docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html",
+          more: [
+            "Keep the claim's strings only when it is a list (anything else counts as no group); of ROLES, which runs from least to most privileged, keep the ones among them; the last one kept wins, and none kept means DEFAULT_ROLE.",
+            'const names = Array.isArray(groups) ? groups.filter((g): g is string => typeof g === "string") : []; return ROLES.filter((role) => names.includes(role)).at(-1) ?? DEFAULT_ROLE;',
+          ],
         },
         {
           number: 2,
-          concept: "The execute-api ARN: arn:aws:execute-api:region:account:api-id/stage/METHOD/path.",
+          concept:
+            "The execute-api method ARN: arn:partition:execute-api:region:account-id:api-id/stage/method/resource-path (aws is one partition; aws-cn and aws-us-gov are others).",
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html",
+          more: [
+            'Split the method ARN on "/": the first part is the API\'s ARN, six ":"-separated fields (arn, the partition, execute-api, region, account, API id); the second is the stage. Join those two again; throw when the stage is missing or the first part is not such an ARN.',
+            'const [apiArn, stage] = methodArn.split("/"); if (!apiArn?.startsWith("arn:aws") || apiArn.split(":").length !== 6 || !stage) throw new Error(`Not an API Gateway method ARN: ${methodArn}`); return `${apiArn}/${stage}`;',
+          ],
         },
         {
           number: 3,
           concept: "A Lambda authorizer's policy, and what API Gateway caches.",
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html",
+          more: [
+            "Not the methodArn alone (the cached policy would refuse the token's next route) and not the whole stage (a viewer could DELETE): one resource per route the role may call (routesForRole), each on the stage ARN, with routeResourcePattern's * where an id goes.",
+            "const allowed = routesForRole(role).map((route) => `${stageArn}/${routeResourcePattern(route)}`);",
+          ],
         },
         {
           number: 4,
           concept: "The authorizer's context map: which values API Gateway passes on.",
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html",
+          more: [
+            'Four keys: tenantId (the custom:tenantId already checked above), userId (the sub), email (the claim when it is a string, else "") and role.',
+            'const context: TenantContext = { tenantId, userId: claims.sub, email: typeof claims.email === "string" ? claims.email : "", role };',
+          ],
         },
         {
           number: 5,
           concept: "An explicit Deny, and the 403 API Gateway answers for it.",
           docs: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html",
+          more: [
+            "The principal, and a policy whose one statement is a Deny on the stage ARN followed by /* (every method, every path); no context key at all.",
+            'return { principalId, policyDocument: policy("Deny", [`${stageArn}/*`]) };',
+          ],
         },
       ],
     },
@@ -225,6 +270,10 @@ export const STEPS: readonly StepEntry[] = [
           number: 1,
           concept: "The proxy integration event, and requestContext.authorizer.",
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html",
+          more: [
+            'Read tenantId, userId and role from event.requestContext.authorizer (which may be missing); return undefined unless tenantId and userId are non-empty strings; a role not in ROLES becomes "viewer".',
+            'const { tenantId, userId, role } = (event.requestContext?.authorizer ?? {}) as Record<string, unknown>; if (typeof tenantId !== "string" || !tenantId || typeof userId !== "string" || !userId) return undefined; return { tenantId, userId, role: ROLES.includes(role as Role) ? (role as Role) : "viewer" };',
+          ],
         },
       ],
       "purchases-repository.ts": [
@@ -232,21 +281,37 @@ export const STEPS: readonly StepEntry[] = [
           number: 2,
           concept: "DynamoDB Query on a partition key, its order and pagination.",
           docs: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.html",
+          more: [
+            "A Query whose key condition is this tenant's partition key, sort key descending, Limit, ExclusiveStartKey (the full key: this tenant and `after`) when `after` is given, and a strongly consistent read; return the Items and LastEvaluatedKey's purchaseId.",
+            'new QueryCommand({ TableName: this.tableName, KeyConditionExpression: "tenantId = :tenantId", ExpressionAttributeValues: { ":tenantId": this.tenantId }, ScanIndexForward: false, ConsistentRead: true, Limit: limit, ExclusiveStartKey: after ? { tenantId: this.tenantId, purchaseId: after } : undefined })',
+          ],
         },
         {
           number: 3,
           concept: "GetItem with the full primary key, and read consistency.",
           docs: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html",
+          more: [
+            "A GetItem on the full key, this tenant and the id, strongly consistent: another tenant's id is then simply not in the partition it looks in. Return the Item.",
+            "const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { tenantId: this.tenantId, purchaseId }, ConsistentRead: true })); return Item as Purchase | undefined;",
+          ],
         },
         {
           number: 4,
           concept: "Condition expressions that refuse to overwrite.",
           docs: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html",
+          more: [
+            "A PutItem of the purchase with a condition that no item with its key exists yet (on the sort key attribute).",
+            'await this.db.send(new PutCommand({ TableName: this.tableName, Item: purchase, ConditionExpression: "attribute_not_exists(purchaseId)" }));',
+          ],
         },
         {
           number: 5,
           concept: "A conditional delete, and ConditionalCheckFailedException.",
           docs: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html",
+          more: [
+            "A DeleteItem on the full key with a condition that the item exists; true when it succeeds, false when DynamoDB answers ConditionalCheckFailedException, and rethrow anything else.",
+            'try { await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { tenantId: this.tenantId, purchaseId }, ConditionExpression: "attribute_exists(purchaseId)" })); return true; } catch (error) { if (error instanceof ConditionalCheckFailedException) return false; throw error; }',
+          ],
         },
       ],
       "purchases-table.ts": [
@@ -254,11 +319,19 @@ export const STEPS: readonly StepEntry[] = [
           number: 6,
           concept: "Partition and sort keys, and choosing them for tenants.",
           docs: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html",
+          more: [
+            "The tenant is the partition key (every read names one) and the purchase id the sort key (ULIDs sort by time), both of type string.",
+            "partitionKey: { name: PURCHASES_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING }, sortKey: { name: PURCHASES_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },",
+          ],
         },
         {
           number: 7,
           concept: "iam.Grant.addToPrincipal, and least privilege for DynamoDB.",
           docs: "https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_iam.Grant.html",
+          more: [
+            "TENANT_DATA_ACTIONS on this.table.tableArn with iam.Grant.addToPrincipal, not table.grantReadWriteData (it adds Scan and the batch calls), never dynamodb:* nor the resource *.",
+            "return iam.Grant.addToPrincipal({ grantee, actions: [...TENANT_DATA_ACTIONS], resourceArns: [this.table.tableArn] });",
+          ],
         },
       ],
     },
@@ -275,31 +348,100 @@ export const STEPS: readonly StepEntry[] = [
           number: 1,
           concept: "Which gateway responses come before the authorizer runs.",
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html",
+          more: [
+            'Call every route with no Authorization header at all, and expect exactly 401 with API Gateway\'s {"message":"Unauthorized"}: a handler\'s own 403 would pass a test that only expects a refusal.',
+            'for (const [method, path] of [["GET", "/purchases"], ["POST", "/purchases"], ["GET", `/purchases/${id}`], ["DELETE", `/purchases/${id}`]]) expect((await api.call(method, path)).status).toBe(401);',
+          ],
         },
-        { number: 2, concept: "ID tokens and access tokens: what token_use tells the authorizer (step 01)." },
-        { number: 3, concept: "The aud claim names the app client a token was issued to (step 01, TODO 5)." },
+        {
+          number: 2,
+          concept: "ID tokens and access tokens: what token_use tells the authorizer (step 01).",
+          more: [
+            "Sign a user in and call a route with their access token (and their refresh token) instead of the ID token: exactly 401.",
+            'expect((await api.call("GET", "/purchases", { token: alice.accessToken })).status).toBe(401);',
+          ],
+        },
+        {
+          number: 3,
+          concept: "The aud claim names the app client a token was issued to (step 01, TODO 5).",
+          more: [
+            "WorkshopApi can sign a user in through a second app client of the same pool (signInThroughAnotherAppClient): that ID token must get exactly 401.",
+            'const otherAudience = await api.signInThroughAnotherAppClient(alice); expect((await api.call("GET", "/purchases", { token: otherAudience })).status).toBe(401);',
+          ],
+        },
         {
           number: 4,
           concept: "A signature covers header and payload: change either and it no longer verifies (step 01, TODO 3).",
+          more: [
+            "Change a claim of a real token and keep its old signature (tamperPayload in shared/test-helpers/token-factory.ts): exactly 401.",
+            'const forged = tamperPayload(alice.idToken, { "custom:tenantId": bob.tenantId }); expect((await api.call("GET", "/purchases", { token: forged })).status).toBe(401);',
+          ],
         },
         {
           number: 5,
           concept:
             "The exp claim, and minting a token with the emulator's public key (shared/test-helpers/token-factory.ts).",
+          more: [
+            "Take a real token's claims (decodeJwt(token).payload), move iat, auth_time and exp an hour or two into the past, and sign them with the emulator's key (signJwt with emulatorSigningKey(), shared/test-helpers/emulator-signing-key.ts); skip the test when target is aws.",
+            'it.skipIf(target === "aws")("…", async () => { const now = Math.floor(Date.now() / 1000); const expired = signJwt({ key: emulatorSigningKey(), payload: { ...decodeJwt(alice.idToken).payload, iat: now - 7200, auth_time: now - 7200, exp: now - 3600 } }); expect((await api.call("GET", "/purchases", { token: expired })).status).toBe(401); });',
+          ],
         },
-        { number: 6, concept: "Which role may call which route: ROUTES in shared/runtime/purchases-api.ts." },
-        { number: 7, concept: "A 403 must change nothing: read the purchase back after the refused DELETE." },
+        {
+          number: 6,
+          concept: "Which role may call which route: ROUTES in shared/runtime/purchases-api.ts.",
+          more: [
+            "A viewer of alice's tenant (made in beforeAll): GET /purchases is 200, POST /purchases is exactly 403.",
+            'expect((await api.call("POST", "/purchases", { token: victor.idToken, body: aPurchase() })).status).toBe(403);',
+          ],
+        },
+        {
+          number: 7,
+          concept: "A 403 must change nothing: read the purchase back after the refused DELETE.",
+          more: [
+            "A member creates a purchase, DELETEs it (exactly 403), then GETs it (still 200); an admin's DELETE of it is 204.",
+            'expect((await api.call("DELETE", path, { token: alice.idToken })).status).toBe(403); expect((await api.call("GET", path, { token: alice.idToken })).status).toBe(200);',
+          ],
+        },
         {
           number: 8,
           concept: "API Gateway caches an authorizer's policy per token for every route (step 04, TODO 3).",
+          more: [
+            "A fresh user, whose token API Gateway has never seen: its first request fills the cache, so use it on one route first, then on routes whose method ARN differs (POST, then list, then GET by id).",
+            'const { idToken } = await api.user(alice.tenantId, "member"); const created = await api.call("POST", "/purchases", { token: idToken, body: aPurchase() }); expect((await api.call("GET", "/purchases", { token: idToken })).status).toBe(200); expect((await api.call("GET", `/purchases/${created.body.purchaseId}`, { token: idToken })).status).toBe(200);',
+          ],
         },
-        { number: 9, concept: "The tenant comes from the authorizer's context and nowhere else (step 05, TODO 1)." },
+        {
+          number: 9,
+          concept: "The tenant comes from the authorizer's context and nowhere else (step 05, TODO 1).",
+          more: [
+            "POST and list with an X-Tenant-Id header naming bob's tenant: the purchase is stored under alice's tenant, and the list has it and not bob's.",
+            'const created = await api.call("POST", "/purchases", { token: alice.idToken, body: aPurchase(), headers: { "X-Tenant-Id": bob.tenantId } }); expect(created.body.tenantId).toBe(alice.tenantId);',
+          ],
+        },
         {
           number: 10,
           concept: "A purchase body's fields, and the 400 that names the one that is wrong (step 05's README).",
+          more: [
+            "POST a body with a tenantId field: exactly 400, and its errors name the field tenantId.",
+            'const res = await api.call("POST", "/purchases", { token: alice.idToken, body: aPurchase({ tenantId: bob.tenantId }) }); expect(res.status).toBe(400); expect(res.body.errors).toContainEqual(expect.objectContaining({ field: "tenantId" }));',
+          ],
         },
-        { number: 11, concept: "Two tenants, two lists: what one creates the other never sees." },
-        { number: 12, concept: "Why a 404 and not a 403: existence is not revealed (step 05's README)." },
+        {
+          number: 11,
+          concept: "Two tenants, two lists: what one creates the other never sees.",
+          more: [
+            "Bob (another tenant) records a purchase in beforeAll; alice's tenant lists with a limit large enough to see everything: bob's id is absent, and every item's tenantId is alice's.",
+            'const list = await api.call("GET", "/purchases?limit=100", { token: anne.idToken }); expect(list.body.purchases.map((p) => p.purchaseId)).not.toContain(bobsPurchaseId);',
+          ],
+        },
+        {
+          number: 12,
+          concept: "Why a 404 and not a 403: existence is not revealed (step 05's README).",
+          more: [
+            "GET and an admin's DELETE of bob's purchase id from alice's tenant: exactly 404, as for an id that never existed; bob still reads it (200).",
+            'expect((await api.call("GET", `/purchases/${bobsPurchaseId}`, { token: alice.idToken })).status).toBe(404); expect((await api.call("DELETE", `/purchases/${bobsPurchaseId}`, { token: anne.idToken })).status).toBe(404);',
+          ],
+        },
       ],
     },
   },

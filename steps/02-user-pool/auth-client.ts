@@ -75,33 +75,33 @@ export class AuthClient {
 
   /** Self sign-up. No tenant here: tenants are assigned by an operator, never chosen by the user. */
   async signUp(email: string, password: string): Promise<{ userSub: string; confirmed: boolean }> {
-    // TODO 4: send a `SignUpCommand` with the app client's id (`this.config.clientId`), the email as
-    // `Username`, the `Password`, and one user attribute: the email. Nothing else: no tenant.
-    // Send it through `this.call(() => this.cognito.send(...))` so Cognito's refusals become AuthErrors,
-    // and return the answer's `UserSub` and `UserConfirmed` (`?? ""`, `?? false`: the SDK types them optional).
-    return todo("4: sign the user up with SignUpCommand");
+    // TODO 4: create the user in the pool through the public API (no credentials: the app client is public),
+    // sending their email and password and nothing the user should not choose: never a tenant.
+    // - Cognito's refusals must reach the caller as AuthErrors (see `call`, below), not as SDK exceptions.
+    // - Return the new user's id and whether Cognito already confirmed them.
+    return todo("4: the user signs up with their email and password only");
   }
 
   async confirmSignUp(email: string, code: string): Promise<void> {
-    // TODO 4: send a `ConfirmSignUpCommand` (`ClientId`, `Username`, `ConfirmationCode`) through `this.call`.
-    return todo("4: confirm the sign-up with ConfirmSignUpCommand");
+    // TODO 4: confirm the sign-up with the code Cognito emailed; a wrong or expired code is an AuthError.
+    return todo("4: the emailed code confirms the sign-up");
   }
 
   async signIn(email: string, password: string): Promise<Tokens> {
-    // TODO 5: `await this.initiateAuth("USER_PASSWORD_AUTH", { USERNAME: ..., PASSWORD: ... })` (below).
-    // If the answer names a `ChallengeName` (e.g. SOFTWARE_TOKEN_MFA for a user with MFA on), throw an
-    // AuthError with that name as its code: this client answers none. Else return
-    // `tokensFrom(out.AuthenticationResult)`: the ID, access and refresh tokens.
-    return todo("5: sign in with USER_PASSWORD_AUTH and return the three tokens");
+    // TODO 5: sign in with the email and password through the flow the app client allows (TODO 3), and return
+    // the three tokens. `initiateAuth` and `tokensFrom` (below) do the plumbing.
+    // - A wrong password and an unknown email must look the same to the caller (`initiateAuth` sees to it).
+    // - Cognito may answer with a challenge instead of tokens (a user with MFA on): this client answers none,
+    //   so it must say so with an AuthError naming the challenge, never return half a result.
+    return todo("5: email and password sign in and give the three tokens");
   }
 
   /** New ID and access tokens for a refresh token; the refresh token itself stays the same. */
   async refresh(refreshToken: string): Promise<Omit<Tokens, "refreshToken">> {
-    // TODO 6: `await this.initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: ... })`. Cognito answers
-    // with new ID and access tokens but no refresh token (the one you have stays valid): return
-    // `{ idToken, accessToken, expiresInSeconds }` from `out.AuthenticationResult`, and throw
-    // `new AuthError("NoTokens", "Cognito returned no tokens.")` if either token is missing.
-    return todo("6: trade the refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH)");
+    // TODO 6: trade the refresh token for new ID and access tokens through the refresh flow.
+    // - Cognito does not send a new refresh token here: the one the caller has stays valid until it expires.
+    // - An answer without both tokens is an AuthError, not a result with holes.
+    return todo("6: the refresh token buys new ID and access tokens");
   }
 
   /**

@@ -122,31 +122,33 @@ type AppClientSettings = Pick<
 
 /** How people get in: email sign-in, self sign-up confirmed by a code, a password policy, optional MFA. */
 function signInAndSignUp(): SignInAndSignUp {
-  // TODO 1: return the settings for how people get in:
-  // - sign-in with the email address as the username: `signInAliases: { email: true }`
-  // - self sign-up, the address confirmed with a code: `selfSignUpEnabled`, `autoVerify: { email: true }`
-  // - `passwordPolicy`: at least 12 characters with lower case, upper case, digits and symbols
-  //   (and `tempPasswordValidity: Duration.days(3)` for passwords an operator sets)
-  // - optional MFA with an authenticator app (TOTP), no SMS: `mfa: cognito.Mfa.OPTIONAL`, `mfaSecondFactor`
-  return todo("1: email sign-in, self sign-up with email verification, a password policy and optional TOTP MFA");
+  // TODO 1: return how people get in, so that the synthesized pool:
+  // - makes the email address the username (no separate user name to forget or to guess);
+  // - lets people sign themselves up, and proves they own the address with a code before they sign in;
+  // - refuses short or one-kind passwords (the check says the minimum), and gives a password an operator sets
+  //   a short life;
+  // - offers MFA to whoever wants it, with an authenticator app only: SMS costs per message, needs an SNS role,
+  //   and SIM swapping defeats it.
+  return todo("1: email sign-in, verified self sign-up, a strong password policy, optional TOTP MFA");
 }
 
 /** The tenant binding: `custom:tenantId` in every token. */
 function tenantAttribute(): Record<string, cognito.ICustomAttribute> {
-  // TODO 2: return `{ tenantId: ... }`, a `new cognito.StringAttribute({ ... })` of 1 to 64
-  // characters that can never change once set (`mutable: false`). Cognito names it
-  // `custom:tenantId` in the tokens; an operator writes it once, at user creation.
-  return todo("2: the immutable custom attribute tenantId");
+  // TODO 2: return the custom attribute that binds a user to a tenant, named so that tokens carry
+  // `custom:tenantId` (TENANT_ID_ATTRIBUTE). Every later step trusts it, so nobody may move a user to another
+  // tenant once an operator has set it: not the user, not even the admin API. Keep it a short, non-empty string.
+  return todo("2: a tenantId attribute that can never change once set");
 }
 
 /** The web app's client: public (no secret), password and refresh flows, 1 h / 1 h / 30 d tokens. */
 function appClient(): AppClientSettings {
-  // TODO 3: return the web app's client settings:
-  // - no client secret: a browser cannot keep one (`generateSecret`)
-  // - `authFlows`: `userPassword` (USER_PASSWORD_AUTH) only, no flow the clients don't use; the CDK adds refresh itself
-  // - ID and access tokens valid 1 hour, refresh tokens 30 days (`Duration.hours`, `Duration.days`)
-  // - `readAttributes`: email, email_verified and the custom tenantId
-  //   (`new cognito.ClientAttributes().withStandardAttributes({ ... }).withCustomAttributes("tenantId")`)
-  // - `writeAttributes`: email only. Never tenantId: a user who could write it could read another tenant's data.
-  return todo("3: the app client: no secret, auth flows, token lifetimes, read and write attributes");
+  // TODO 3: return the web app's client settings, so that the synthesized app client:
+  // - holds no secret (a browser or a CLI cannot keep one);
+  // - allows the password sign-in flow this workshop's clients use, and refresh, and no other flow;
+  // - issues ID and access tokens that live an hour and refresh tokens that live 30 days;
+  // - lets the ID token carry the email, whether it is verified, and the tenant.
+  // - Decide which attributes the client may WRITE. Sign-up writes what the user sends through this client, so
+  //   it must be writable; anything writable is something a user can change about themselves with their own
+  //   access token. List them explicitly (the checkpoint reads the list from the template).
+  return todo("3: a public app client with the flows, token lifetimes and attribute rights it needs");
 }

@@ -62,7 +62,7 @@ describe("the user pool", () => {
   check(
     "users sign in with their email address",
     {
-      hint: "signInAliases: { email: true } makes the email the username (UsernameAttributes: [email])",
+      hint: "the template's pool names the email as its username attribute (UsernameAttributes)",
       todo: "tenant-user-pool.ts, TODO 1",
     },
     async () => {
@@ -73,7 +73,10 @@ describe("the user pool", () => {
 
   check(
     "users sign themselves up and confirm their email with a code",
-    { hint: "selfSignUpEnabled: true and autoVerify: { email: true }", todo: "tenant-user-pool.ts, TODO 1" },
+    {
+      hint: "the pool allows self sign-up and verifies the email address automatically, with a code",
+      todo: "tenant-user-pool.ts, TODO 1",
+    },
     async () => {
       const pool = await userPool();
       expect(pool.AdminCreateUserConfig, "self sign-up: AllowAdminCreateUserOnly must be false").toMatchObject({
@@ -86,7 +89,7 @@ describe("the user pool", () => {
   check(
     "passwords have at least 12 characters of every kind",
     {
-      hint: "passwordPolicy: minLength 12, requireLowercase, requireUppercase, requireDigits, requireSymbols",
+      hint: "the pool's password policy asks for 12 characters or more, with lower case, upper case, digits and symbols",
       todo: "tenant-user-pool.ts, TODO 1",
     },
     async () => {
@@ -105,7 +108,7 @@ describe("the user pool", () => {
   check(
     "MFA is optional, with an authenticator app (TOTP) and no SMS",
     {
-      hint: "mfa: cognito.Mfa.OPTIONAL and mfaSecondFactor: { otp: true, sms: false }",
+      hint: "MFA is the user's choice, and the only second factor enabled is an authenticator app (SOFTWARE_TOKEN_MFA)",
       todo: "tenant-user-pool.ts, TODO 1",
     },
     async () => {
@@ -118,7 +121,7 @@ describe("the user pool", () => {
   check(
     "custom:tenantId is a string attribute that can never change",
     {
-      hint: "customAttributes: { tenantId: new cognito.StringAttribute({ ..., mutable: false }) }",
+      hint: "the pool's schema has a String attribute tenantId whose Mutable is false",
       todo: "tenant-user-pool.ts, TODO 2",
     },
     async () => {
@@ -153,7 +156,7 @@ describe("the user pool", () => {
 describe("the app client", () => {
   check(
     "has no client secret (a browser cannot keep one)",
-    { hint: "generateSecret: false", todo: "tenant-user-pool.ts, TODO 3" },
+    { hint: "the app client generates no secret", todo: "tenant-user-pool.ts, TODO 3" },
     async () => {
       const client = await appClient();
       expect(client.GenerateSecret ?? false, "GenerateSecret should be false (or absent)").toBe(false);
@@ -163,7 +166,7 @@ describe("the app client", () => {
   check(
     "allows USER_PASSWORD_AUTH and refresh, and no flow the workshop's clients do not use",
     {
-      hint: "authFlows: { userPassword: true } (the CDK adds ALLOW_REFRESH_TOKEN_AUTH)",
+      hint: "ExplicitAuthFlows is exactly ALLOW_USER_PASSWORD_AUTH and ALLOW_REFRESH_TOKEN_AUTH, nothing more",
       todo: "tenant-user-pool.ts, TODO 3",
     },
     async () => {
@@ -178,7 +181,7 @@ describe("the app client", () => {
   check(
     "ID and access tokens live 60 minutes, refresh tokens 30 days",
     {
-      hint: "idTokenValidity and accessTokenValidity: Duration.hours(1); refreshTokenValidity: Duration.days(30)",
+      hint: "the template's token validities come to 60 minutes (ID, access) and 30 days (refresh), whatever the units",
       todo: "tenant-user-pool.ts, TODO 3",
     },
     async () => {
@@ -199,7 +202,7 @@ describe("the app client", () => {
   check(
     "can read custom:tenantId but never write it",
     {
-      hint: 'readAttributes: ...withCustomAttributes("tenantId"); writeAttributes: email only',
+      hint: "ReadAttributes include custom:tenantId; WriteAttributes is an explicit list without it",
       todo: "tenant-user-pool.ts, TODO 3",
     },
     async () => {
@@ -303,7 +306,7 @@ describe("the auth client, against the Cognito emulator", () => {
   check(
     "signing up creates an unconfirmed user, with no tenant, and emails a code",
     {
-      hint: "signUp sends SignUpCommand (ClientId, Username, Password, the email attribute) and returns UserSub and UserConfirmed",
+      hint: "signUp creates an unconfirmed user with the email as username and no tenant, and returns their id and confirmed: false",
       todo: "auth-client.ts, TODO 4",
     },
     async () => {
@@ -326,7 +329,7 @@ describe("the auth client, against the Cognito emulator", () => {
   check(
     "signing up twice with one email is an AuthError, not a crash",
     {
-      hint: "send SignUpCommand through this.call(...), which turns Cognito's refusals into AuthErrors",
+      hint: "Cognito's UsernameExistsException reaches the caller as an AuthError with a message a person can act on",
       todo: "auth-client.ts, TODO 4",
     },
     async () => {
@@ -343,7 +346,7 @@ describe("the auth client, against the Cognito emulator", () => {
 
   check(
     "a wrong confirmation code is an AuthError",
-    { hint: "confirmSignUp sends ConfirmSignUpCommand through this.call(...)", todo: "auth-client.ts, TODO 4" },
+    { hint: "a wrong code reaches the caller as an AuthError (CodeMismatchException)", todo: "auth-client.ts, TODO 4" },
     async () => {
       const s = await session();
       const email = newEmail("typo");
@@ -359,7 +362,7 @@ describe("the auth client, against the Cognito emulator", () => {
   check(
     "sign-in is refused until the email is confirmed",
     {
-      hint: 'signIn uses this.initiateAuth("USER_PASSWORD_AUTH", ...), whose refusals are AuthErrors',
+      hint: "signing in before the code is confirmed is an AuthError (UserNotConfirmedException), not a crash",
       todo: "auth-client.ts, TODO 5",
     },
     async () => {
@@ -374,7 +377,7 @@ describe("the auth client, against the Cognito emulator", () => {
   check(
     "a confirmed user signs in and gets an ID, an access and a refresh token",
     {
-      hint: "signIn returns tokensFrom(out.AuthenticationResult) (and throws an AuthError on a ChallengeName)",
+      hint: "signIn returns the user's ID token, an access token for the same sub, and a refresh token",
       todo: "auth-client.ts, TODO 5",
     },
     async () => {
@@ -393,7 +396,7 @@ describe("the auth client, against the Cognito emulator", () => {
   check(
     "a wrong password is an AuthError that says so, not a crash",
     {
-      hint: 'signIn goes through this.initiateAuth(...), which maps Cognito\'s refusal to "Incorrect email or password."',
+      hint: 'a wrong password is an AuthError whose message is "Incorrect email or password.", as for an unknown email',
       todo: "auth-client.ts, TODO 5",
     },
     async () => {
@@ -407,7 +410,7 @@ describe("the auth client, against the Cognito emulator", () => {
   check(
     "refresh trades the refresh token for new ID and access tokens",
     {
-      hint: 'refresh uses this.initiateAuth("REFRESH_TOKEN_AUTH", { REFRESH_TOKEN }) and returns the new ID and access tokens',
+      hint: "refresh returns a new ID token for the same user and a new access token",
       todo: "auth-client.ts, TODO 6",
     },
     async () => {
@@ -431,7 +434,7 @@ describe("the auth client, against the Cognito emulator", () => {
   check(
     "a user cannot change their own custom:tenantId (the emulator's pool enforces it; your construct's part is checked above)",
     {
-      hint: "the operator sets the tenant (addUserToTenant, given); the user signs in (TODO 5) and tries UpdateUserAttributes: refused",
+      hint: "the operator sets the tenant (given); the user must be able to sign in (TODO 5) for the check to try changing it",
       todo: "auth-client.ts, TODO 5",
     },
     async () => {
