@@ -37,8 +37,8 @@ export function roleFromGroups(groups: unknown): Role {
 }
 
 /**
- * `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}` →
- * `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}`.
+ * `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}` →
+ * `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}`.
  */
 export function stageArnOf(methodArn: string): string {
   // The API id ends the ARN's colon-separated part; the stage is the first path segment.

@@ -31,20 +31,22 @@ export interface TenantContext {
 
 /** A user's role: the most privileged workshop role among their groups; no group means `member`. */
 export function roleFromGroups(groups: unknown): Role {
-  // TODO 1: `groups` is the raw claim: it may be missing, not a list, or hold names that are no role.
-  // Keep its strings, take the roles of ROLES found among them (ROLES is ordered least to most
-  // privileged) and return the last one; no known role at all means DEFAULT_ROLE.
-  return todo("1: return the most privileged role of ROLES among the groups, else DEFAULT_ROLE");
+  // TODO 1: The role this user acts as. `groups` is the claim as the token carried it: it may be
+  // missing, not a list, or name groups that are no role, and none of that may raise a privilege.
+  // A user in several roles' groups acts as the most privileged of them; a user in none, as the default.
+  return todo("1: the user's role, from the groups the token lists");
 }
 
 /**
- * `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}` →
- * `arn:aws:execute-api:{region}:{account}:{apiId}/{stage}`.
+ * `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path}` →
+ * `arn:{partition}:execute-api:{region}:{account}:{apiId}/{stage}`.
  */
 export function stageArnOf(methodArn: string): string {
-  // TODO 2: split on "/": the first part is the API's ARN (6 colon-separated fields, starting
-  // "arn:aws"), the second the stage. Throw an Error when either is missing or malformed.
-  return todo("2: cut the method ARN down to its stage ARN, arn:aws:execute-api:{region}:{account}:{apiId}/{stage}");
+  // TODO 2: The part of the request's method ARN that every request to this API and stage shares:
+  // every resource of the policy is built on it, so it keeps the partition, region, account, API id
+  // and stage, and nothing of the method or path. What is not a method ARN with a stage must throw:
+  // a policy built on garbage would allow the wrong API, or nothing.
+  return todo("2: the stage ARN of the request's method ARN");
 }
 
 /**
@@ -59,19 +61,25 @@ export function buildTenantPolicy(claims: TenantClaims, methodArn: string): APIG
   if (typeof tenantId !== "string" || tenantId.length === 0) return denyEverything(claims.sub, stageArn);
 
   const role = roleFromGroups(claims["cognito:groups"]);
-  // TODO 3: one resource per route of routesForRole(role), on the whole stage, so the policy API Gateway
-  // caches is right for every route: `${stageArn}/${routeResourcePattern(route)}`. Not just methodArn!
-  const allowed: string[] = todo("3: list every route the role may call, each as a resource on the stage ARN");
-  // TODO 4: flat, strings only: tenantId, userId (the sub), email ("" when the claim is not a string)
-  // and role. Only what the token vouches for goes in, never anything from the request.
-  const context: TenantContext = todo("4: build the context { tenantId, userId, email, role } from the claims");
+  // TODO 3: Yours to decide: which resources this Allow lists. API Gateway caches this answer per
+  // token (AUTHORIZER.resultsCacheTtlSeconds) and judges the token's later requests, to any route,
+  // against it without asking again. So it must be right for every request this user may make next,
+  // not only this one; allow nothing the role may not call; and nothing outside this API and stage.
+  const allowed: string[] = todo("3: the resources this user's policy allows");
+  // TODO 4: What the purchases function will trust as its caller: the tenant, the user, their email and
+  // their role. API Gateway refuses the whole answer when a value is not flat, and the function must
+  // be able to rely on each being a string. Only what the verified token vouches for goes in: the
+  // request is the caller's to choose.
+  const context: TenantContext = todo("4: the context the purchases function receives");
   return { principalId: claims.sub, policyDocument: policy("Allow", allowed), context };
 }
 
 /** An explicit Deny on every method of the stage: API Gateway answers 403 whatever the route, cached or not. */
 function denyEverything(principalId: string, stageArn: string): APIGatewayAuthorizerResult {
-  // TODO 5: the principal, policy("Deny", ...) on every method of the stage (`${stageArn}/*`), and no context.
-  return todo("5: no tenant: answer an explicit Deny on every method of the stage");
+  // TODO 5: Authenticated, not authorized: a user without a tenant must reach no route of the stage,
+  // on this request or on any later one that reuses the cached answer, and API Gateway must answer
+  // 403 (not 401: signing in again would not help). The function receives no context from this answer.
+  return todo("5: the answer for a user without a tenant");
 }
 
 function policy(effect: "Allow" | "Deny", resources: string[]): PolicyDocument {

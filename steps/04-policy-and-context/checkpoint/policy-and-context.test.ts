@@ -128,7 +128,7 @@ describe("roles from cognito:groups", () => {
   check(
     "no group, a claim that is not a list, or only unknown groups: a member",
     {
-      hint: "keep only the strings of the claim that are one of ROLES; none left means DEFAULT_ROLE",
+      hint: "a missing claim, a claim that is not a list, and groups that are no role all make a member",
       todo: "tenant-policy.ts, TODO 1",
     },
     () => {
@@ -148,7 +148,7 @@ describe("roles from cognito:groups", () => {
   check(
     "the most privileged known group wins: viewer < member < admin, unknown groups ignored",
     {
-      hint: "ROLES is ordered least to most privileged: return the last of ROLES found among the groups",
+      hint: "among several roles' groups the most privileged wins, in the order of ROLES; unknown groups count for nothing",
       todo: "tenant-policy.ts, TODO 1",
     },
     () => {
@@ -170,7 +170,7 @@ describe("the stage ARN", () => {
   check(
     "stageArnOf keeps region, account, API id and stage, and drops /{METHOD}/{path}",
     {
-      hint: "split the method ARN on '/': the stage ARN is the first two parts joined again",
+      hint: "the stage ARN is the method ARN without /{METHOD}/{path}: partition, region, account, API id and stage kept as they are",
       todo: "tenant-policy.ts, TODO 2",
     },
     () => {
@@ -180,13 +180,21 @@ describe("the stage ARN", () => {
       expect(stageArnOf(arnOf("POST", "/purchases", { stage: "dev", region: "us-east-1" }))).toBe(
         `arn:aws:execute-api:us-east-1:${API.accountId}:${API.apiId}/dev`,
       );
+      // Partitions other than aws exist: China's regions, GovCloud.
+      for (const [partition, region] of [
+        ["aws-cn", "cn-north-1"],
+        ["aws-us-gov", "us-gov-west-1"],
+      ]) {
+        const stageArn = `arn:${partition}:execute-api:${region}:${API.accountId}:${API.apiId}/${API.stage}`;
+        expect(stageArnOf(`${stageArn}/GET/purchases`)).toBe(stageArn);
+      }
     },
   );
 
   check(
     "stageArnOf, and so buildTenantPolicy, throw on what is not a method ARN (never a policy built on garbage)",
     {
-      hint: "throw an Error when the part before the first '/' is not an execute-api ARN or there is no stage",
+      hint: "what is not a method ARN with an API and a stage must throw an Error, in stageArnOf and so in buildTenantPolicy",
       todo: "tenant-policy.ts, TODO 2",
     },
     () => {
@@ -223,7 +231,7 @@ describe("the policy, judged as API Gateway judges it", () => {
   check(
     "every role × every route (concrete ids too): allowed or refused (403) exactly as ROUTES says",
     {
-      hint: "allow one resource per route of routesForRole(role): `${stageArn}/${routeResourcePattern(route)}`",
+      hint: "each role must reach exactly the routes ROUTES gives it, whatever the purchase id, and no method the API lacks",
       todo: "tenant-policy.ts, TODO 3",
     },
     () => {
@@ -247,7 +255,7 @@ describe("the policy, judged as API Gateway judges it", () => {
   check(
     "a policy cached for the token's first route, whichever it is, is right for every other route (one authorizer call per token)",
     {
-      hint: "the policy must list every route of the role on the whole stage, not the methodArn it was asked about",
+      hint: "the policy answered for a token's first request must be right for every later request of that token, to any route",
       todo: "tenant-policy.ts, TODO 3",
     },
     () => {
@@ -277,7 +285,7 @@ describe("the policy, judged as API Gateway judges it", () => {
   check(
     "the pitfall, shown: a policy naming only the request's methodArn is refused (403) on the next route",
     {
-      hint: "this is why TODO 3 lists every route of the role: API Gateway re-uses the first policy for the token's next requests",
+      hint: "this check shows a narrow policy failing: API Gateway re-uses the first policy for the token's next requests",
       todo: "tenant-policy.ts, TODO 3",
     },
     () => {
@@ -307,7 +315,7 @@ describe("the policy, judged as API Gateway judges it", () => {
   check(
     "the policy covers this API and stage only: not another stage, API, account or region",
     {
-      hint: "build every resource on stageArnOf(methodArn), never a hard-coded or wildcard API, stage or account",
+      hint: "the policy must allow nothing on another stage, API, account or region than the request's",
       todo: "tenant-policy.ts, TODO 3",
     },
     () => {
@@ -334,7 +342,7 @@ describe("no tenant: authenticated, not authorized", () => {
   check(
     "a token without custom:tenantId gets an explicit Deny on every route (403), even an admin's",
     {
-      hint: 'return principalId and policy("Deny", [`${stageArn}/*`]) with no context',
+      hint: "a token without a usable custom:tenantId must get an explicit Deny (403) on every route, cached or not, and no context",
       todo: "tenant-policy.ts, TODO 5",
     },
     () => {
@@ -363,7 +371,7 @@ describe("the context the purchases function receives", () => {
   check(
     "API Gateway accepts the answer, and the context is flat: tenantId, userId, email, role as strings",
     {
-      hint: "context = { tenantId, userId: claims.sub, email, role }: four strings, nothing nested, no other claims",
+      hint: "the context must hold exactly tenantId, userId (the sub), email and role, all strings, and no other claim",
       todo: "tenant-policy.ts, TODO 4",
     },
     () => {
@@ -394,7 +402,10 @@ describe("the context the purchases function receives", () => {
 
   check(
     'an email claim that is not a string becomes "", never an object in the context',
-    { hint: 'email: typeof claims.email === "string" ? claims.email : ""', todo: "tenant-policy.ts, TODO 4" },
+    {
+      hint: "an email claim that is not a string must give an empty email, never an object",
+      todo: "tenant-policy.ts, TODO 4",
+    },
     () => {
       for (const email of [{ nested: true }, ["a@b.test"], 42, undefined]) {
         const answer = overTheWire(buildTenantPolicy({ ...claimsOf(), email }, arnOf("GET", "/purchases")));
@@ -407,7 +418,7 @@ describe("the context the purchases function receives", () => {
   check(
     "the tenant is the token's custom:tenantId: another tenant's id in the request path is ignored",
     {
-      hint: 'take tenantId from claims["custom:tenantId"] only; the method ARN gives the stage, nothing else',
+      hint: "the context's tenant is the token's custom:tenantId, whatever the request path names",
       todo: "tenant-policy.ts, TODO 4",
     },
     () => {
@@ -423,7 +434,7 @@ describe("the context the purchases function receives", () => {
   check(
     "principalId is the user's sub",
     {
-      hint: "principalId: claims.sub (API Gateway logs it and passes it on as requestContext.authorizer.principalId)",
+      hint: "principalId must be the user's sub (API Gateway logs it and passes it on as requestContext.authorizer.principalId)",
       todo: "tenant-policy.ts, TODO 4",
     },
     () => {
