@@ -37,10 +37,11 @@ export interface Caller {
  * `tenantId` in the body, path, query or headers is never read.
  */
 export function callerFrom(event: APIGatewayProxyEvent): Caller | undefined {
-  // TODO 1: read tenantId, userId and role from event.requestContext.authorizer (it may be missing),
-  // and from nowhere else. A tenantId or userId that is not a non-empty string means no caller: return
-  // undefined (the handler answers 403). A role that is not one of ROLES counts as "viewer" (fail closed).
-  return todo("1: the caller { tenantId, userId, role } from event.requestContext.authorizer, and only from there");
+  // TODO 1: The caller, as the authorizer vouched for it, and from nowhere else: the body, path, query
+  // and headers are the client's to choose. An event without a tenant or a user there has no caller
+  // (the handler then answers 403). A role this API does not know must not give more than the least
+  // privileged role has: fail closed.
+  return todo("1: the caller, as the authorizer vouched for it");
 }
 
 export function createPurchasesHandler(config: PurchasesHandlerConfig): ProxyHandler {

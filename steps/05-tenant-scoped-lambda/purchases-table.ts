@@ -43,10 +43,11 @@ export class TenantPurchasesTable extends Construct {
     super(scope, id);
 
     this.table = new dynamodb.Table(this, "Table", {
-      // TODO 6: the tenant is the partition key, the purchase id the sort key: both strings, named by
-      // PURCHASES_TABLE_KEYS, e.g. { name: PURCHASES_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING }.
-      partitionKey: todo("6: the partition key: tenantId, a string (PURCHASES_TABLE_KEYS.partitionKey)"),
-      sortKey: todo("6: the sort key: purchaseId, a string (PURCHASES_TABLE_KEYS.sortKey)"),
+      // TODO 6: Yours to decide: the table's key, named as PURCHASES_TABLE_KEYS names it. It must make
+      // every read and write name one tenant, let one Query list a tenant's purchases in the order they
+      // were made (purchase ids are ULIDs), and make another tenant's item unreachable by id alone.
+      partitionKey: todo("6: the table's partition key"),
+      sortKey: todo("6: the table's sort key"),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       // Idempotency records and DELETE's tombstones (idempotent-create.ts) expire after a day.
       timeToLiveAttribute: "expiresAt",
@@ -82,9 +83,9 @@ export class TenantPurchasesTable extends Construct {
    * check in code.
    */
   public grantTenantDataAccess(grantee: iam.IGrantable): iam.Grant {
-    // TODO 7: iam.Grant.addToPrincipal({ grantee, actions, resourceArns }): TENANT_DATA_ACTIONS on this
-    // table's ARN (this.table.tableArn) and nothing else. Not this.table.grantReadWriteData(grantee): it
-    // also grants Scan and the batch operations. Never "dynamodb:*" or the resource "*".
-    return todo("7: grant TENANT_DATA_ACTIONS on this table's ARN only");
+    // TODO 7: The function may do what its routes need on this table, and nothing more: no call that
+    // reads every tenant at once, no batch or transaction calls, no wildcard action, no other table.
+    // The CDK's convenience grants give more than that.
+    return todo("7: the function's least-privilege grant on this table");
   }
 }

@@ -155,7 +155,7 @@ describe("the caller comes from the authorizer", () => {
   check(
     "callerFrom reads tenantId, userId and role from requestContext.authorizer",
     {
-      hint: "read event.requestContext.authorizer: tenantId, userId and role, all strings",
+      hint: "callerFrom must give tenantId, userId and role exactly as the authorizer's context states them",
       todo: "purchases-handler.ts, TODO 1",
     },
     () => {
@@ -173,7 +173,7 @@ describe("the caller comes from the authorizer", () => {
   check(
     "a tenantId in the headers, query, path or body is never the caller's; no context means no caller (403)",
     {
-      hint: 'read the authorizer context only; no non-empty tenantId or userId there: return undefined; an unknown role: "viewer"',
+      hint: "only the authorizer's context names the caller: a tenantId elsewhere is ignored, and no non-empty tenantId or userId there means no caller",
       todo: "purchases-handler.ts, TODO 1",
     },
     async () => {
@@ -196,8 +196,6 @@ describe("the caller comes from the authorizer", () => {
       for (const context of [withoutTenant, withoutUser, { ...base, tenantId: "" }, { ...base, userId: "" }]) {
         expect(callerFrom(proxyEvent({ ...sneaky, authorizer: context })), JSON.stringify(context)).toBeUndefined();
       }
-      // Fail closed: a role the API does not know can only read.
-      expect(callerFrom(proxyEvent({ ...sneaky, authorizer: { ...base, role: "superuser" } }))?.role).toBe("viewer");
 
       const victim = newTenant();
       const purchase = await seeded(victim);
@@ -216,11 +214,28 @@ describe("the caller comes from the authorizer", () => {
   );
 });
 
+describe("the caller's role", () => {
+  check(
+    "a role the API does not know counts as a viewer (fail closed)",
+    {
+      hint: "a role that is not one of ROLES must give no more than the least privileged role: viewer",
+      todo: "purchases-handler.ts, TODO 1",
+    },
+    () => {
+      for (const role of ["superuser", "Admin", ""]) {
+        const authorizer = { ...authorizerContext({ tenantId: "tenant-a", userId: "user-1" }), role };
+        const event = proxyEvent({ method: "GET", resource: "/purchases", authorizer });
+        expect(callerFrom(event)?.role, JSON.stringify(role)).toBe("viewer");
+      }
+    },
+  );
+});
+
 describe("the four routes", () => {
   check(
     "create never overwrites: a purchase whose key exists already is refused, the stored one untouched",
     {
-      hint: "PutCommand with ConditionExpression attribute_not_exists(purchaseId): DynamoDB then refuses an existing key",
+      hint: "creating a purchase whose key exists must fail with ConditionalCheckFailedException, the stored item untouched",
       todo: "purchases-repository.ts, TODO 4",
     },
     async () => {
@@ -241,7 +256,7 @@ describe("the four routes", () => {
   check(
     "POST /purchases: 201 with the stored item, under the caller's tenant's partition key",
     {
-      hint: "PutCommand with Item: purchase and ConditionExpression attribute_not_exists(purchaseId)",
+      hint: "POST must store the purchase in the caller's tenant's partition, exactly as it answers it",
       todo: "purchases-repository.ts, TODO 4",
     },
     async () => {
@@ -264,7 +279,7 @@ describe("the four routes", () => {
   check(
     "GET /purchases: 200 with the caller's tenant's purchases only, newest first",
     {
-      hint: "QueryCommand on KeyConditionExpression tenantId = :tenantId with ScanIndexForward: false",
+      hint: "the list must hold the caller's tenant's purchases only, newest first, and no nextToken when there is no more",
       todo: "purchases-repository.ts, TODO 2",
     },
     async () => {
@@ -285,7 +300,7 @@ describe("the four routes", () => {
   check(
     "GET /purchases/{purchaseId}: 200 with the purchase for any role of the tenant, 404 for an unknown id",
     {
-      hint: "GetCommand with Key: { tenantId: this.tenantId, purchaseId }; return the Item",
+      hint: "get must find the tenant's purchase by its id for any role, and nothing for an id the tenant does not have",
       todo: "purchases-repository.ts, TODO 3",
     },
     async () => {
@@ -303,7 +318,7 @@ describe("the four routes", () => {
   check(
     "list and get are strongly consistent reads, so a purchase is readable right after its POST on AWS too",
     {
-      hint: "ConsistentRead: true on the QueryCommand (TODO 2) and on the GetCommand (TODO 3)",
+      hint: "both reads, the list (TODO 2) and the get (TODO 3), must ask DynamoDB for a strongly consistent read",
       todo: "purchases-repository.ts, TODO 2",
     },
     async () => {
@@ -330,7 +345,7 @@ describe("the four routes", () => {
   check(
     "DELETE /purchases/{purchaseId}: 204, then 404 on GET and on a second DELETE; the item is gone from the table",
     {
-      hint: "DeleteCommand with the full key and ConditionExpression attribute_exists(purchaseId); ConditionalCheckFailedException means false",
+      hint: "DELETE must remove the item and answer 204 once; an id that is no longer there must then be a 404",
       todo: "purchases-repository.ts, TODO 5",
     },
     async () => {
@@ -349,7 +364,7 @@ describe("the four routes", () => {
   check(
     "a bad body is a 400 that names the field, and nothing is stored",
     {
-      hint: "validation is given (purchase.ts); the handler needs the caller first: callerFrom",
+      hint: "validation is given (purchase.ts); it runs once the handler knows its caller (callerFrom)",
       todo: "purchases-handler.ts, TODO 1",
     },
     async () => {
@@ -375,7 +390,7 @@ describe("the four routes", () => {
   check(
     "pagination: limit 2 over 5 purchases returns every one exactly once, newest first; another tenant's nextToken pages the caller's own partition",
     {
-      hint: "Query with Limit: limit and, after a page, ExclusiveStartKey: { tenantId: this.tenantId, purchaseId: after }; return LastEvaluatedKey's purchaseId",
+      hint: "pages of `limit` must hold every purchase exactly once, newest first; a token says where to continue, never whose partition",
       todo: "purchases-repository.ts, TODO 2",
     },
     async () => {
@@ -416,7 +431,7 @@ describe("tenant isolation", () => {
   check(
     "a tenantId in the body is a 400; in the path, query or headers it changes nothing",
     {
-      hint: "the tenant is caller.tenantId (from the authorizer), never a field of the request; then Put it (purchases-repository.ts, TODO 4)",
+      hint: "the tenant is the authorizer's: a tenantId in the body is a 400, one in the path, query or headers changes nothing (and POST needs TODO 4)",
       todo: "purchases-handler.ts, TODO 1",
     },
     async () => {
@@ -452,7 +467,7 @@ describe("tenant isolation", () => {
   check(
     "another tenant's purchase id: 404 on GET and on DELETE (never 403), and the item survives",
     {
-      hint: "Get (TODO 3) and Delete (TODO 5) use the full key with this.tenantId: another tenant's id is not in the caller's partition",
+      hint: "another tenant's id must be as absent as one that never existed, on GET (TODO 3) and DELETE (TODO 5): 404, the item untouched",
       todo: "purchases-repository.ts, TODO 3",
     },
     async () => {
@@ -476,7 +491,7 @@ describe("tenant isolation", () => {
   check(
     "the handler never Scans: every route is a Query, Get, Put or Delete on the caller's partition key",
     {
-      hint: "use QueryCommand (never ScanCommand + a filter) and always the key { tenantId: this.tenantId, ... }",
+      hint: "every command must name the caller's partition key: no Scan, no filter standing in for the key",
       todo: "purchases-repository.ts, TODO 2",
     },
     async () => {

@@ -36,7 +36,7 @@ describe("the table and its permissions (CDK)", () => {
   check(
     "TenantPurchasesTable: partition key tenantId, sort key purchaseId (strings), on-demand, point-in-time recovery",
     {
-      hint: "partitionKey and sortKey from PURCHASES_TABLE_KEYS, both dynamodb.AttributeType.STRING",
+      hint: "the tenant must be the partition key and the purchase id the sort key, both strings, as PURCHASES_TABLE_KEYS names them",
       todo: "purchases-table.ts, TODO 6",
     },
     () => {
@@ -60,7 +60,7 @@ describe("the table and its permissions (CDK)", () => {
   check(
     "grantTenantDataAccess: Get, Put, Delete and Query on this table only; never Scan, never dynamodb:*",
     {
-      hint: "iam.Grant.addToPrincipal({ grantee, actions: [...TENANT_DATA_ACTIONS], resourceArns: [this.table.tableArn] })",
+      hint: "the function's role must get Get, Put, Delete and Query on this table's ARN, and no other action or resource",
       todo: "purchases-table.ts, TODO 7",
     },
     () => {
