@@ -3,7 +3,7 @@
  * check, whether it passed and why not: the data behind `npm run check:step-N`,
  * `npm run progress` and the proof in `npm test`.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, watch } from "node:fs";
 import { join, relative } from "node:path";
 import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import { startVitest } from "vitest/node";
@@ -53,16 +53,28 @@ export async function watchCheckpoint(
 ): Promise<Vitest> {
   const collector = reportCollector(step, onReport);
   process.env[CHECK_TARGET_ENV] = target;
-  return startVitest(
+  const vitest = await startVitest(
     "test",
     [],
     {
       ...checkpointOptions(step, collector.reporter, true),
       // Step 06's suite is run by path, not imported: any save in the step re-runs the whole checkpoint.
-      forceRerunTriggers: [`steps/${step.slug}/*.ts`, `steps/${step.slug}/checkpoint/*.ts`],
+      forceRerunTriggers: [`**/steps/${step.slug}/*.ts`, `**/steps/${step.slug}/checkpoint/*.ts`],
     },
     { logLevel: "silent", plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [] },
   );
+  // Vite's watcher may miss a save (seen in containers: the raw event comes, no "change"); Node's
+  // fs.watch on the step's folders hands each save to vitest's own change handling as well.
+  const folder = stepFolder(step, "steps");
+  const watchers = [folder, join(folder, "checkpoint")]
+    .filter((dir) => existsSync(dir))
+    .map((dir) =>
+      watch(dir, (_event, file) => {
+        if (file?.toString().endsWith(".ts")) vitest.watcher.onFileChange(join(dir, file.toString()));
+      }),
+    );
+  vitest.onClose(() => watchers.forEach((watcher) => watcher.close()));
+  return vitest;
 }
 
 async function withTarget(target: CheckTarget, run: () => Promise<void>): Promise<void> {
