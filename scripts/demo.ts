@@ -1,7 +1,9 @@
 /**
- * `npm run demo [-- --target aws]`: the eight-step flow, live. Every call is
- * printed as the curl a person could type and its answer checked; exit 0 only
- * when every step behaved as the story says.
+ * `npm run demo [-- --target aws | --mine]`: the eight-step flow, live. Every
+ * call is printed as the curl a person could type and its answer checked; exit
+ * 0 only when every step behaved as the story says. It runs on the reference
+ * system; `--mine` runs it on a local stack serving the learner's finished
+ * pieces, as `npm run local` does.
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -14,7 +16,8 @@ import { FAIL, PASS, style } from "./lib/console-style.ts";
 import { DEMO_USERS, newDemoPasswords, type DemoUser, type DemoUserName } from "./lib/demo-cast.ts";
 import { deleteUser } from "./lib/demo-cleanup.ts";
 import { CurlPrinter, type HttpResult } from "./lib/http-call.ts";
-import { openTarget, type WorkshopTarget } from "./lib/workshop-target.ts";
+import { MINE_IS_LOCAL, openDemoTarget, STARTING } from "./lib/demo-target.ts";
+import type { WorkshopTarget } from "./lib/workshop-target.ts";
 
 type UserName = DemoUserName;
 
@@ -44,19 +47,25 @@ class Story {
 }
 
 async function main(): Promise<number> {
-  const { target } = parseTarget();
+  const { target, mine } = parseTarget(process.argv.slice(2), ["mine"]);
+  if (mine && target !== "local") throw new Error(MINE_IS_LOCAL);
   const story = new Story();
   const curl = new CurlPrinter();
   const started = Date.now();
 
-  console.log(
-    style.bold(
-      `Auth workshop demo: the eight-step flow against the ${target === "local" ? "local stack" : "deployed stack"}`,
-    ),
-  );
-  if (target === "local")
-    console.log(style.dim("Starting the local stack (Cognito emulator, DynamoDB emulator, local API Gateway)…"));
-  const workshop = await openTarget(target);
+  const against = target === "aws" ? "the deployed stack" : mine ? "the local stack, your code" : "the local stack";
+  console.log(style.bold(`Auth workshop demo: the eight-step flow against ${against}`));
+  if (target === "local" && !mine) {
+    console.log(style.dim("Serving the reference (solutions/); `npm run demo -- --mine` tells it on your code."));
+    console.log(style.dim(STARTING));
+  }
+  const workshop = await openDemoTarget(target, {
+    mine,
+    say(line, kind) {
+      if (kind === "summary") console.log(`${style.bold("Serving")} ${line}`);
+      else console.log(kind === "warning" ? style.yellow(line) : style.dim(line));
+    },
+  });
   try {
     await tellTheStory(workshop, story, curl);
   } finally {
