@@ -21,8 +21,8 @@ let alice: TestUser; // member of tenant A
 beforeAll(async () => {
   api = new WorkshopApi(await readOutputsFile(target));
   alice = await api.user(WorkshopApi.newTenantId("val-a"), "member");
-  // TODO 2–12 need more users: a viewer and an admin of alice's tenant, a member
-  // of another tenant (bob) with a purchase of his own, made here once for all tests.
+  // The promises below need more users than alice: who they are, and what they own, is yours to decide.
+  // Made here once for all the tests.
 });
 
 afterAll(async () => {
@@ -38,51 +38,45 @@ describe("the happy path", () => {
   });
 });
 
-// Each TODO below is a promise of the design that this suite does not prove
-// yet. The checkpoint runs your suite against a broken system for each one;
-// write the test that fails on it (and passes on the real system).
+// Each TODO below is a promise of the design that this suite does not prove yet: what must be true,
+// not the test. Which requests prove it, and what exactly to assert, is yours to decide. The
+// checkpoint runs your suite against broken systems, some of them for promises no TODO names.
 
 describe("authentication (flow steps 1–4)", () => {
-  // TODO 1: no Authorization header is a 401, on every route (not a 403: the
-  //         request must never reach the handler).
+  // TODO 1: A request without a token never reaches the purchases function, on any route, and the
+  //         client is told to authenticate: the status that says so, not any refusal.
   it.todo("TODO 1: no Authorization header is a 401 on every route");
-  // TODO 2: an access token is refused (401): the API takes ID tokens only.
+  // TODO 2: The API takes ID tokens only: any other token Cognito issues is refused, as unauthenticated.
   it.todo("TODO 2: an access token is a 401");
-  // TODO 3: an ID token issued to another app client is refused (401).
-  //         Hint: `await api.signInThroughAnotherAppClient(alice)` gives one.
+  // TODO 3: An ID token is accepted only from the app client this API trusts, even when the same user
+  //         pool signed it.
   it.todo("TODO 3: an ID token for another app client is a 401");
-  // TODO 4: a token whose payload was changed is refused (401). Hint:
-  //         `tamperPayload(token, { "custom:tenantId": "other" })` from
-  //         shared/test-helpers/token-factory.ts keeps the old signature.
+  // TODO 4: A token whose claims were changed after Cognito signed it is worth nothing, whatever the
+  //         change claims.
   it.todo("TODO 4: a tampered token is a 401");
-  // TODO 5: an expired token is refused (401). Locally, mint one with the
-  //         emulator's key: take alice's real claims,
-  //         `decodeJwt(alice.idToken).payload` (token-factory.ts), move
-  //         `iat`/`auth_time`/`exp` an hour or two into the past, and sign
-  //         with `signJwt({ key: emulatorSigningKey(), payload })`
-  //         (shared/test-helpers/emulator-signing-key.ts): only the expiry
-  //         may be wrong. Skip it with `it.skipIf(target === "aws")` (no key there).
+  // TODO 5: An expired token is refused, even when everything else about it is right. (Locally you can
+  //         make one; against AWS you cannot: a test that needs a key the deployed pool has must skip there.)
   it.todo("TODO 5: an expired token is a 401");
 });
 
 describe("authorization (flow steps 5–6)", () => {
-  // TODO 6: a viewer may read (200) but not create (403).
+  // TODO 6: A viewer reads, and cannot create.
   it.todo("TODO 6: a viewer cannot POST");
-  // TODO 7: a member may not delete (403), and the purchase is still there.
+  // TODO 7: A member cannot delete, and a refused delete changes nothing.
   it.todo("TODO 7: a member cannot DELETE");
-  // TODO 8: one token works on every route it may call: API Gateway caches
-  //         the first policy per token and reuses it on the next routes. Use
-  //         a fresh user's token on POST, then list, then GET by id.
+  // TODO 8: Yours to decide: which requests prove that one token works on every route its user may
+  //         call, whichever route it was first used on, though API Gateway answers its later requests
+  //         from what it cached for the first one.
   it.todo("TODO 8: one token, every allowed route");
 });
 
 describe("tenant isolation (flow steps 6–8)", () => {
-  // TODO 9: an `X-Tenant-Id` header naming another tenant changes nothing.
+  // TODO 9: Only the token says which tenant a request is for: a header naming another tenant changes nothing.
   it.todo("TODO 9: an X-Tenant-Id header is ignored");
-  // TODO 10: a `tenantId` in the body is refused with a 400 naming it.
+  // TODO 10: A body that names a tenant is refused, and says which field is wrong.
   it.todo("TODO 10: a tenantId in the body is a 400");
-  // TODO 11: a list never holds another tenant's purchases.
+  // TODO 11: What one tenant records, another never sees in a list.
   it.todo("TODO 11: a list holds only the caller's tenant");
-  // TODO 12: another tenant's purchase id is a 404 (not a 403).
+  // TODO 12: Another tenant's purchase id is indistinguishable from one that never existed.
   it.todo("TODO 12: another tenant's purchase is a 404");
 });
