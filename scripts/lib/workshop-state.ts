@@ -5,7 +5,7 @@
  * only what changed.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { PROJECT_ROOT } from "../../shared/project-root.ts";
 import { stepFolder, type StepInfo } from "../../shared/checkpoint/steps.ts";
@@ -40,7 +40,10 @@ function readJson<T extends object>(file: string): T {
 
 function writeJson(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+  // Written aside, then renamed: two runs at once never leave half a file.
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, `${JSON.stringify(value, null, 2)}\n`);
+  renameSync(aside, file);
 }
 
 export const readHintsTaken = (): HintsTaken => readJson<HintsTaken>(HINTS_FILE);
