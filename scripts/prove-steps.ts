@@ -5,7 +5,8 @@
  * starter's files mirror the solution's, so copying a solution over its
  * starter is exactly what `--solution` checks.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { manifestProblems, pointerProblems } from "../shared/checkpoint/authoring-check.ts";
 import { runCheckpoint } from "../shared/checkpoint/run-checkpoint.ts";
@@ -13,6 +14,7 @@ import { PROJECT_ROOT } from "../shared/project-root.ts";
 import { STEPS, stepExists, stepFolder, type StepInfo } from "../shared/checkpoint/steps.ts";
 import { runMain } from "./lib/cli-args.ts";
 import { FAIL, PASS } from "./lib/console-style.ts";
+import { todoIsOpen } from "./lib/step-todos.ts";
 
 async function proveStep(step: StepInfo): Promise<string[]> {
   const problems: string[] = [];
@@ -22,6 +24,18 @@ async function proveStep(step: StepInfo): Promise<string[]> {
   for (const check of solution.checks.filter((c) => !c.passed))
     problems.push(`solution fails "${check.name}": ${check.reason}`);
   problems.push(...pointerProblems(step, solution.checks));
+
+  // A learner's checkout: its starter is their work, not the workshop's, and is not proven.
+  const learnerFiles = filesWithLearnersCode(step);
+  if (learnerFiles.length > 0) {
+    const summary = `solution ${solution.checks.filter((c) => c.passed).length}/${solution.checks.length}, starter not proven`;
+    console.log(`${problems.length === 0 ? PASS : FAIL} step ${step.number} ${step.slug}: ${summary}`);
+    for (const problem of problems) console.log(`    ${problem}`);
+    console.log(
+      `    steps/${step.slug} has your code in it (${learnerFiles.join(", ")}): npm test proves the workshop's own starters; run \`npm run check -- ${step.number}\` for your code, or \`git stash\` to prove the workshop.`,
+    );
+    return problems;
+  }
 
   const starter = await runCheckpoint(step, "steps");
   problems.push(...starter.loadErrors.map((e) => `starter does not load: ${e}`));
@@ -52,6 +66,29 @@ async function proveStep(step: StepInfo): Promise<string[]> {
   console.log(`${problems.length === 0 ? PASS : FAIL} step ${step.number} ${step.slug}: ${summary}`);
   for (const problem of problems) console.log(`    ${problem}`);
   return problems;
+}
+
+/**
+ * The starter files in which the learner has done a TODO: its `todo("n: …")`
+ * call is in git's HEAD and no longer in the file. An author rewriting a TODO's
+ * comment keeps the call, so the proof stays strict for them. No git: none.
+ */
+function filesWithLearnersCode(step: StepInfo): string[] {
+  const files: string[] = [];
+  for (const [file, todos] of Object.entries(step.todos)) {
+    const path = `steps/${step.slug}/${file}`;
+    let head: string;
+    try {
+      head = execFileSync("git", ["show", `HEAD:${path}`], { cwd: PROJECT_ROOT, encoding: "utf8", stdio: "pipe" });
+    } catch {
+      continue;
+    }
+    const now = existsSync(join(PROJECT_ROOT, path)) ? readFileSync(join(PROJECT_ROOT, path), "utf8") : "";
+    if (now === head) continue;
+    const done = todos.filter((t) => todoIsOpen(head, t.number) && !todoIsOpen(now, t.number)).map((t) => t.number);
+    if (done.length > 0) files.push(`${file}: TODO${done.length === 1 ? "" : "s"} ${done.join(", ")} done`);
+  }
+  return files;
 }
 
 async function main(): Promise<number> {
