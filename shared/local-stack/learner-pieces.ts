@@ -11,7 +11,7 @@
  * | piece | entry | the files that make it today |
  * | --- | --- | --- |
  * | user pool | `steps/02-user-pool/tenant-user-pool.ts` (`TenantUserPool`) | that file (TODOs 1–3); not `auth-client.ts`, which the stack does not run |
- * | authorizer | `steps/03-authorizer/authorizer.ts` (`createAuthorizer`) | that file (TODOs 1–4) |
+ * | authorizer | `steps/03-authorizer/authorizer.ts` (`createAuthorizer`) | that file (TODOs 1–4), with the given files it imports from its folder |
  * | policy | `steps/04-policy-and-context/tenant-policy.ts` (`buildTenantPolicy`) | that file (TODOs 1–5) |
  * | purchases handler | `steps/05-tenant-scoped-lambda/purchases-handler.ts` (`createPurchasesHandler`) | it and `purchases-repository.ts` (TODOs 1–5), with the given `http-responses.ts`, `pagination.ts`, `purchase.ts`, `idempotent-create.ts`; not `purchases-table.ts` (TODOs 6–7), the CDK table, which the stack does not run |
  *
