@@ -180,23 +180,41 @@ export const STEPS: readonly StepEntry[] = [
       "authorizer.ts": [
         {
           number: 1,
-          concept: "aws-jwt-verify's CognitoJwtVerifier, and hydrating its JWKS at cold start.",
-          docs: "https://github.com/awslabs/aws-jwt-verify#readme",
+          concept:
+            "aws-jwt-verify's CognitoJwtVerifier, created outside the handler, and hydrating its JWKS at cold start.",
+          docs: "https://github.com/awslabs/aws-jwt-verify#api-gateway-lambda-authorizer---rest",
+          more: [
+            'In createAuthorizer, before the returned handler: CognitoJwtVerifier.create(props, jwksSource(config)) with userPoolId and clientId from config, tokenUse "id" and customJwtCheck: checkExtraClaims; then await verifier.hydrate(), with a .catch that passes the failure to logRejection (https://github.com/awslabs/aws-jwt-verify#explicitly-hydrating-the-jwks-cache).',
+            'const verifier: IdTokenVerifier = CognitoJwtVerifier.create({ userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: "id", customJwtCheck: checkExtraClaims }, jwksSource(config)); await verifier.hydrate().catch((error: unknown) => logRejection(`JWKS not loaded at start: ${String(error)}`));',
+          ],
         },
         {
           number: 2,
-          concept: "What API Gateway hands a TOKEN authorizer.",
+          concept: "What API Gateway hands a TOKEN authorizer, and the Bearer scheme of RFC 6750.",
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html",
+          more: [
+            'Trim (header ?? ""), then match the word Bearer at the start, in any case, followed either by whitespace and the token or by nothing at all (a lone Bearer: the token is ""). Without Bearer, the whole value is the token. Trim what you return.',
+            'const value = (header ?? "").trim(); const bearer = /^Bearer(?:\\s+(.*))?$/i.exec(value); return (bearer ? (bearer[1] ?? "") : value).trim();',
+          ],
         },
         {
           number: 3,
-          concept: 'How an authorizer says 401: the exact error "Unauthorized".',
-          docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html",
+          concept:
+            "What API Gateway answers the caller for each outcome of a Lambda authorizer: a policy that allows, a Deny, an error, and which error.",
+          docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-use-lambda-authorizer.html",
+          more: [
+            'try { return await verifier.verify(token) } catch: log `${error.name}: ${error.message}` once with logRejection, then throw an Error whose message is exactly "Unauthorized", the only outcome API Gateway answers with a 401 (a Deny is a 403, any other error a 500).',
+            'try { return await verifier.verify(token); } catch (error) { logRejection(error instanceof Error ? `${error.name}: ${error.message}` : String(error)); throw new Error("Unauthorized"); }',
+          ],
         },
         {
           number: 4,
           concept: "aws-jwt-verify's customJwtCheck, for claims it does not check itself.",
           docs: "https://github.com/awslabs/aws-jwt-verify#custom-jwt-and-jwk-checks",
+          more: [
+            'Three throws: typeof payload.exp !== "number", typeof payload.iat !== "number", and payload.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS.',
+            'if (typeof payload.exp !== "number") throw new Error("JWT has no exp claim"); if (typeof payload.iat !== "number") throw new Error("JWT has no iat claim"); if (payload.iat > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) throw new Error("JWT issued in the future");',
+          ],
         },
       ],
     },

@@ -8,7 +8,8 @@ import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { CognitoIdTokenPayload, JwtPayload } from "aws-jwt-verify/jwt-model";
 import { TENANT_ID_PATTERN } from "../../shared/runtime/purchases-api.ts";
-import { buildTenantPolicy } from "../04-policy-and-context/tenant-policy.ts";
+// Given (step 04's builder, re-exported): this step is about verifying the token.
+import { buildTenantPolicy } from "./tenant-policy.ts";
 
 export interface AuthorizerConfig {
   userPoolId: string;

@@ -7,9 +7,9 @@ import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { CognitoIdTokenPayload, JwtPayload } from "aws-jwt-verify/jwt-model";
-// Step 04's finished policy builder: this step is about verifying the token.
 import { TENANT_ID_PATTERN } from "../../shared/runtime/purchases-api.ts";
-import { buildTenantPolicy } from "../../solutions/04-policy-and-context/tenant-policy.ts";
+// Given (step 04's builder, re-exported): this step is about verifying the token.
+import { buildTenantPolicy } from "./tenant-policy.ts";
 import { todo } from "../../shared/checkpoint/todo.ts";
 
 export interface AuthorizerConfig {
@@ -49,10 +49,14 @@ export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenA
   const logRejection =
     config.logRejection ?? ((reason) => console.warn(JSON.stringify({ message: "token rejected", reason })));
   const buildPolicy = config.buildPolicy ?? buildTenantPolicy;
-  // TODO 1: create the verifier HERE, once per cold start (inside the handler below, every request would download the JWKS again):
-  //   CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "id", customJwtCheck: checkExtraClaims }, jwksSource(config)), values from `config`;
-  //   then load its keys now: `await verifier.hydrate()`, catching a failure and passing it to logRejection (verify() fetches the keys on demand).
-  const verifier: IdTokenVerifier = todo("1: create the ID-token verifier once, at cold start, and hydrate its JWKS");
+  // TODO 1: build the verifier of this pool's ID tokens for this app client, so that:
+  // - it exists once per cold start, not once per request: every new verifier has an empty JWKS cache and downloads
+  //   the keys again (the checkpoint counts the downloads);
+  // - it also runs the checks aws-jwt-verify leaves out (checkExtraClaims, below), and takes its keys from
+  //   jwksSource(config) (the emulator's JWKS locally, Cognito's in AWS);
+  // - the keys are loaded now, before the first request waits for them; yet a JWKS that cannot be downloaded at
+  //   cold start must not stop the authorizer from starting (log why with logRejection: verify() retries).
+  const verifier: IdTokenVerifier = todo("1: one ID-token verifier per cold start, its JWKS loaded");
 
   return async (event) => {
     const claims = await verifyIdToken(verifier, tokenFromHeader(event.authorizationToken), logRejection);
@@ -62,23 +66,28 @@ export async function createAuthorizer(config: AuthorizerConfig): Promise<TokenA
 
 /** Accepts `Bearer <token>` and the bare token. */
 export function tokenFromHeader(header: string | undefined): string {
-  // TODO 2: return the token from `Bearer <token>` (any case: `bearer` too) or from a bare `<token>`, trimmed;
-  //   `undefined`, "" and a lone "Bearer" give "" (the verifier then refuses it).
-  return todo("2: take the token from the Authorization header (Bearer or bare)");
+  // TODO 2: return the token alone, whether the client sent it after the Bearer scheme (RFC 6750; HTTP schemes are
+  // case-insensitive) or bare, without the spaces around it.
+  // - Pitfall: no header, an empty one and a lone "Bearer" are no token at all, not the token "Bearer". Return ""
+  //   and let the verifier refuse it: a crash here happens outside any catch, and a crash is a 500.
+  return todo("2: the token from the Authorization header, Bearer or bare");
 }
 
 /**
- * The verified claims, or exactly `Error("Unauthorized")` whatever went wrong:
- * API Gateway answers 401 to that message and 500 to any other error.
+ * The verified claims; for any bad token, the outcome that API Gateway turns
+ * into a 401 for the caller.
  */
 export async function verifyIdToken(
   verifier: IdTokenVerifier,
   token: string,
   logRejection: (reason: string) => void,
 ): Promise<CognitoIdTokenPayload> {
-  // TODO 3: return `await verifier.verify(token)`; catch EVERY error, pass `${error.name}: ${error.message}` to logRejection
-  //   (the reason goes to the logs, never to the caller) and throw new Error("Unauthorized"): that exact message, nothing else.
-  return todo('3: verify the token; turn every failure into exactly Error("Unauthorized")');
+  // TODO 3: return the verified claims, or make the caller's answer a 401 whatever was wrong with the token.
+  // - Decide what a refusal throws or returns. API Gateway turns an authorizer's outcome into the caller's status
+  //   code (the README's "TOKEN authorizer contract"): only one outcome is a 401, a Deny policy is a 403, and
+  //   anything else, a bare verifier error included, is a 500. Which one tells a client "sign in again"?
+  // - Why it was refused goes to logRejection, once, as `name: message`: your logs only, never the caller.
+  return todo("3: a verified token gives its claims; any bad token is a 401");
 }
 
 /**
@@ -87,10 +96,11 @@ export async function verifyIdToken(
  * token has one, and never looks at `iat`.
  */
 export function checkTokenTimes({ payload }: { payload: JwtPayload }): void {
-  // TODO 4: throw an Error (any message: verifyIdToken turns it into "Unauthorized") when
-  //   payload.exp is not a number (a token that never expires), payload.iat is not a number,
-  //   or payload.iat is more than MAX_CLOCK_SKEW_SECONDS after now (Date.now() / 1000): a token from the future.
-  todo("4: refuse a token without exp or iat, or issued in the future");
+  // TODO 4: throw (any Error: TODO 3 decides what the caller sees) unless the token says when it expires and when
+  // it was issued, both as numbers, and was not issued in the future.
+  // - A token that never expires, stolen once, works forever; Cognito always sets both claims.
+  // - "The future" allows for this machine's clock running behind Cognito's: up to MAX_CLOCK_SKEW_SECONDS.
+  todo("4: only a token with numeric exp and iat, not issued in the future, passes");
 }
 
 /**

@@ -147,13 +147,13 @@ async function expectUnauthorizedEverywhere(header: string | undefined): Promise
   const outcome = await callHandler(handlerOf(underTest), header);
   if ("returned" in outcome) {
     throw new Error(
-      `the handler returned a policy (${effectOf(outcome.returned)}) instead of throwing Error("Unauthorized")`,
+      `the handler returned a policy (${effectOf(outcome.returned)}): the caller gets that policy's answer (a Deny is a 403), not a 401`,
     );
   }
   const { threw, logged } = outcome;
   if (!(threw instanceof Error) || threw.message !== "Unauthorized") {
     throw new Error(
-      `the handler threw ${describeError(threw)}: API Gateway answers 401 to exactly Error("Unauthorized"), 500 to anything else`,
+      `the handler threw ${describeError(threw)}: API Gateway answers the caller 500 for that; one outcome only is a 401 (README, "The TOKEN authorizer contract")`,
     );
   }
   const todo = logged.find((reason) => reason.includes("TODO"));
@@ -183,7 +183,7 @@ describe("a valid ID token", () => {
   check(
     "is allowed: principalId is its sub, and the gateway answers 200",
     {
-      hint: 'build a CognitoJwtVerifier for this pool\'s ID tokens (config.userPoolId, config.clientId, tokenUse "id") and let the handler return the policy',
+      hint: "a genuine ID token of this pool and app client is allowed: the handler returns step 04's policy for its claims, and the gateway a 200",
       todo: "authorizer.ts, TODO 1",
     },
     () => expectAllowedEverywhere(bearer(user.idToken)),
@@ -191,7 +191,10 @@ describe("a valid ID token", () => {
 
   check(
     "is allowed bare, with `bearer` in any case, and with extra spaces",
-    { hint: "tokenFromHeader: strip an optional `Bearer ` (case-insensitive) and trim", todo: "authorizer.ts, TODO 2" },
+    {
+      hint: "the same token is allowed bare, after Bearer in any case, and with spaces around",
+      todo: "authorizer.ts, TODO 2",
+    },
     async () => {
       for (const header of [user.idToken, `bearer ${user.idToken}`, `BEARER   ${user.idToken}  `]) {
         await expectAllowedEverywhere(header);
@@ -211,7 +214,7 @@ describe("a valid ID token", () => {
   check(
     "is allowed with an iat a little ahead of this clock (clock skew)",
     {
-      hint: "refuse an iat only when it is more than MAX_CLOCK_SKEW_SECONDS in the future: clocks differ a little between machines",
+      hint: "an iat a little ahead of this clock, within MAX_CLOCK_SKEW_SECONDS, is still allowed: clocks differ a little",
       todo: "authorizer.ts, TODO 4",
     },
     () => expectAllowedEverywhere(bearer(forged({ iat: now() + Math.floor(MAX_CLOCK_SKEW_SECONDS / 2) }))),
@@ -220,7 +223,7 @@ describe("a valid ID token", () => {
   check(
     "of a user no operator put in a tenant is authenticated: an explicit Deny (the gateway's 403), not a 401",
     {
-      hint: "a token without custom:tenantId is genuine: checkExtraClaims lets it through (wire it, not a check of your own), and the policy denies it",
+      hint: "a genuine token without custom:tenantId is verified (the given checkExtraClaims lets it through), and the policy denies it: a 403",
       todo: "authorizer.ts, TODO 1",
     },
     async () => {
@@ -241,7 +244,7 @@ describe("the token is taken from the Authorization header", () => {
   check(
     'tokenFromHeader strips `Bearer ` in any case and the spaces around, keeps a bare token, and gives "" for nothing',
     {
-      hint: 'trim, drop a leading `Bearer` (any case) and the spaces after it; undefined, "" and a lone `Bearer` all give ""',
+      hint: 'tokenFromHeader gives the token alone for each header of the table, and "" for no header, an empty one or a lone Bearer',
       todo: "authorizer.ts, TODO 2",
     },
     () => {
@@ -273,7 +276,7 @@ interface Attack {
 }
 
 const VERIFY = "authorizer.ts, TODO 3";
-const verifyHint = 'verify() refuses this token; catch every error and throw exactly new Error("Unauthorized")';
+const verifyHint = "the verifier refuses this token: the caller must get a 401, never a 403, a 500 or an Allow";
 /** Any reason will do: checkTokenTimes (TODO 4) may say it in its own words. */
 const ANY_REASON = /\S/;
 /** An unknown kid: not in the JWKS, or (asked again within seconds) the penalty box's wait. */
@@ -284,21 +287,21 @@ const ATTACKS: Attack[] = [
     name: "no Authorization header",
     header: () => undefined,
     todo: "authorizer.ts, TODO 2",
-    hint: 'tokenFromHeader(undefined) must give "" (not crash: a crash outside the try is a 500), which verify() refuses',
+    hint: "no header at all is a 401, not a crash (a crash is a 500): the verifier refuses an empty token",
     reason: /Empty JWT/,
   },
   {
     name: "an empty Authorization header",
     header: () => "",
     todo: "authorizer.ts, TODO 2",
-    hint: 'tokenFromHeader("") gives "", which verify() refuses',
+    hint: "an empty header is an empty token, which the verifier refuses: a 401",
     reason: /Empty JWT/,
   },
   {
     name: "`Bearer` with nothing after it",
     header: () => "Bearer",
     todo: "authorizer.ts, TODO 2",
-    hint: 'a lone `Bearer` is an empty token, not the token "Bearer"; verify() refuses it',
+    hint: 'a lone Bearer is an empty token, not the token "Bearer": a 401',
     reason: /Empty JWT/,
   },
   {
@@ -447,21 +450,21 @@ const ATTACKS: Attack[] = [
     name: "iat in the future",
     header: () => bearer(forged({ iat: now() + 3600 })),
     todo: "authorizer.ts, TODO 4",
-    hint: "aws-jwt-verify never checks iat: refuse one more than MAX_CLOCK_SKEW_SECONDS ahead in checkTokenTimes (wired as customJwtCheck)",
+    hint: "aws-jwt-verify never checks iat: a token issued more than MAX_CLOCK_SKEW_SECONDS ahead is refused, a 401",
     reason: ANY_REASON,
   },
   {
     name: "no exp",
     header: () => bearer(forged({ exp: undefined })),
     todo: "authorizer.ts, TODO 4",
-    hint: "aws-jwt-verify checks exp only when present: refuse a token without one in checkTokenTimes (wired as customJwtCheck)",
+    hint: "aws-jwt-verify checks exp only when present: a token without one is refused, a 401",
     reason: ANY_REASON,
   },
   {
     name: "no iat",
     header: () => bearer(forged({ iat: undefined })),
     todo: "authorizer.ts, TODO 4",
-    hint: "Cognito always sets iat: refuse a token without one in checkTokenTimes (wired as customJwtCheck)",
+    hint: "Cognito always sets iat: a token without one is refused, a 401",
     reason: ANY_REASON,
   },
   ...(
@@ -474,7 +477,7 @@ const ATTACKS: Attack[] = [
     name: `a custom:tenantId that is ${what}`,
     header: () => bearer(forged({ "custom:tenantId": value })),
     todo: "authorizer.ts, TODO 1",
-    hint: "aws-jwt-verify does not look at custom claims: wire checkExtraClaims (times and tenant) as customJwtCheck, not checkTokenTimes alone",
+    hint: "aws-jwt-verify does not look at custom claims: the verifier must run the given tenant check too, so this token is a 401",
     reason: /not a valid tenant id/,
   })),
   ...(
@@ -487,28 +490,28 @@ const ATTACKS: Attack[] = [
     name: `wrong issuer (${what})`,
     header: () => bearer(forged({ iss: issuer() })),
     todo: "authorizer.ts, TODO 1",
-    hint: "the verifier's userPoolId is config.userPoolId: it fixes the only issuer accepted, compared whole",
+    hint: "only this pool's issuer, compared whole, is accepted: a 401 for any other",
     reason: /issuer not configured/,
   })),
   {
     name: "wrong audience (another app client)",
     header: () => bearer(forged({ aud: "another0app0client0id00000" })),
     todo: "authorizer.ts, TODO 1",
-    hint: "the verifier's clientId is config.clientId: it fixes the only audience accepted",
+    hint: "only this app client's tokens are accepted: another client's aud is a 401",
     reason: /audience/,
   },
   {
     name: "an access token where an ID token is required",
     header: () => bearer(user.accessToken),
     todo: "authorizer.ts, TODO 1",
-    hint: 'tokenUse "id": the policy needs the ID token\'s claims (tenant, email); an access token has neither',
+    hint: "only ID tokens are accepted: the policy needs the tenant, which an access token does not carry",
     reason: /Token use not allowed: access/,
   },
   {
     name: "an ID token whose token_use says access",
     header: () => bearer(forged({ token_use: "access" })),
     todo: "authorizer.ts, TODO 1",
-    hint: 'tokenUse "id": the verifier reads the kind of token from token_use, whatever else the token carries',
+    hint: "the kind of token is what token_use says, whatever else it carries: an ID token that says access is a 401",
     reason: /Token use not allowed: access/,
   },
   {
@@ -540,7 +543,7 @@ describe("why a token was refused is logged, never returned", () => {
   check(
     'each token of the catalogue logs one `name: message` reason, the verifier\'s own ("Token expired at …" for the expired one)',
     {
-      hint: 'in verifyIdToken\'s catch, call logRejection(`${error.name}: ${error.message}`) once, then throw new Error("Unauthorized")',
+      hint: "each refusal logs exactly one reason, `name: message`, the verifier's own; nothing of it reaches the caller",
       todo: "authorizer.ts, TODO 3",
     },
     async () => {
@@ -605,7 +608,7 @@ describe("the verifier is built once per cold start", () => {
   check(
     "the JWKS is downloaded at cold start, before the first request (hydrate)",
     {
-      hint: "after creating the verifier in createAuthorizer, `await verifier.hydrate()` so no request waits for the keys",
+      hint: "createAuthorizer has downloaded the JWKS once before it returns, so no request waits for the keys",
       todo: "authorizer.ts, TODO 1",
     },
     () =>
@@ -618,7 +621,7 @@ describe("the verifier is built once per cold start", () => {
   check(
     "20 requests download the JWKS no more than the first one did",
     {
-      hint: "create the verifier in createAuthorizer, outside the handler: a verifier per request has an empty JWKS cache and downloads the keys every time",
+      hint: "20 requests cause no JWKS download beyond the first: one verifier, and its cache, serve them all",
       todo: "authorizer.ts, TODO 1",
     },
     () =>
@@ -637,7 +640,7 @@ describe("the verifier is built once per cold start", () => {
   check(
     "a key published after cold start (rotation) is downloaded on the first token that needs it, then kept",
     {
-      hint: "pass jwksSource(config) to CognitoJwtVerifier.create: its cache downloads the JWKS again for a kid it does not know yet",
+      hint: "a kid published after cold start is downloaded once, on the first token that needs it, through the given jwksSource",
       todo: "authorizer.ts, TODO 1",
     },
     async () => {
@@ -669,7 +672,7 @@ describe("the verifier is built once per cold start", () => {
   check(
     "a JWKS that cannot be downloaded at cold start is logged, and the authorizer still starts",
     {
-      hint: "`await verifier.hydrate().catch((error) => logRejection(...))`: a failed download must not fail the cold start, verify() retries it",
+      hint: "a JWKS that cannot be downloaded at cold start is logged once, and createAuthorizer still returns a handler",
       todo: "authorizer.ts, TODO 1",
     },
     async () => {
