@@ -6,7 +6,7 @@
  */
 import type { StepEntry } from "../../steps/manifest.ts";
 import type { CheckpointReport, CheckResult } from "../../shared/checkpoint/run-checkpoint.ts";
-import { FAIL, PASS, style } from "./console-style.ts";
+import { FAIL, PASS, plain, style } from "./console-style.ts";
 import { firstHint } from "./hints.ts";
 import { stepTodos, type LocatedTodo } from "./step-todos.ts";
 
@@ -113,7 +113,7 @@ function verboseLines(checks: readonly CheckResult[], folder: string): string[] 
     if (check.hint) lines.push(`    ${style.yellow("hint:")} ${check.hint}`);
     if (check.todo) lines.push(`    ${style.yellow("open:")} ${folder}/${check.todo}`);
     if (check.reason) lines.push(`    ${style.dim(`got:  ${check.reason}`)}`);
-    if (check.details) lines.push(style.dim(check.details.replace(/^/gm, "      ")));
+    if (check.details) lines.push(style.dim(plain(check.details).replace(/^/gm, "      ")));
   }
   return lines;
 }
