@@ -23,7 +23,8 @@ export type RowId =
   | "authorizer-bundle"
   | "list-latency"
   | "gateway-throughput"
-  | "gateway-authorizer-only";
+  | "gateway-authorizer-only"
+  | `check-step-${number}`;
 
 export interface BenchRow {
   id: RowId;

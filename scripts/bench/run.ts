@@ -5,6 +5,8 @@
  */
 import { loadavg } from "node:os";
 import { benchAuthorizerWarm } from "./authorizer-warm.ts";
+import { STEPS } from "../../steps/manifest.ts";
+import { benchCheckTimes } from "./check-times.ts";
 import { benchColdStart } from "./cold-start.ts";
 import { benchGatewayAuthorizerOnly, benchGatewayThroughput } from "./gateway-throughput.ts";
 import { benchListLatency } from "./list-latency.ts";
@@ -13,7 +15,7 @@ import { describeMachine, round2, type BenchResult, type BenchRow, type RowId } 
 import { nowMs } from "./stats.ts";
 
 /** The parts of the bench, in the order they run and are shown. */
-export const BENCH_PARTS = ["authorizer-warm", "cold-start", "list-latency", "gateway"] as const;
+export const BENCH_PARTS = ["authorizer-warm", "cold-start", "list-latency", "gateway", "checks"] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** Which rows each part produces. */
@@ -22,6 +24,7 @@ export const ROWS_OF_PART: Record<BenchPart, RowId[]> = {
   "cold-start": ["authorizer-cold-start", "authorizer-bundle"],
   "list-latency": ["list-latency"],
   gateway: ["gateway-throughput", "gateway-authorizer-only"],
+  checks: STEPS.map((step) => `check-step-${step.number}` as const),
 };
 
 export const ALL_ROW_IDS: RowId[] = BENCH_PARTS.flatMap((part) => ROWS_OF_PART[part]);
@@ -34,6 +37,7 @@ export const SETTINGS = {
     listLatency: { otherItems: 100_000, calls: 300, warmupCalls: 30 },
     gateway: { requests: 150, rounds: 20, concurrency: 8 },
     gatewayAuthorizerOnly: { requests: 400, rounds: 20, concurrency: 8 },
+    checks: { rounds: 3, steps: undefined },
   },
   quick: {
     authorizerWarm: { rounds: 3, perRound: 10, warmup: 10 },
@@ -41,6 +45,8 @@ export const SETTINGS = {
     listLatency: { otherItems: 1_000, calls: 10, warmupCalls: 2 },
     gateway: { requests: 16, rounds: 2, concurrency: 4 },
     gatewayAuthorizerOnly: { requests: 16, rounds: 2, concurrency: 4 },
+    // One round of the quickest step: a smoke run proves the row, not the figures.
+    checks: { rounds: 1, steps: [4] },
   },
 } as const;
 
@@ -75,6 +81,9 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
       case "gateway":
         rows.push(await benchGatewayThroughput({ ...settings.gateway, progress }));
         rows.push(await benchGatewayAuthorizerOnly({ ...settings.gatewayAuthorizerOnly, progress }));
+        break;
+      case "checks":
+        rows.push(...(await benchCheckTimes({ ...settings.checks, progress })));
         break;
     }
   }

@@ -1,0 +1,76 @@
+/**
+ * How long a learner waits for `npm run check -- N`: each step's checkpoint on
+ * the finished code, as the learner runs it (a fresh process), against a bare
+ * vitest start (a fresh process running one empty test), the two alternating.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { STEPS } from "../../steps/manifest.ts";
+import { PROJECT_ROOT } from "../../shared/project-root.ts";
+import type { Progress } from "./progress.ts";
+import { round2, type BenchRow } from "./report.ts";
+import { baselineFirst, median, nowMs } from "./stats.ts";
+
+/** The learner's targets: a check they can run after every edit. */
+const TARGET_SECONDS = (step: number) => (step === 6 ? 15 : 3);
+
+export interface CheckTimesOptions {
+  rounds: number;
+  /** Which steps (default: every step). */
+  steps?: readonly number[];
+  progress: Progress;
+}
+
+export async function benchCheckTimes(options: CheckTimesOptions): Promise<BenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), "bench-bare-vitest-"));
+  const bareTest = join(dir, "bare.test.ts");
+  writeFileSync(bareTest, 'import { it } from "vitest";\nit("starts", () => {});\n');
+  const vitest = join(PROJECT_ROOT, "node_modules", "vitest", "vitest.mjs");
+  const bare = () => timed(process.execPath, [vitest, "run", "--root", dir, bareTest]);
+  try {
+    const rows: BenchRow[] = [];
+    for (const step of STEPS.filter((s) => !options.steps || options.steps.includes(s.number))) {
+      const check = () =>
+        timed(process.execPath, ["--import", "tsx", "scripts/check-step.ts", String(step.number), "--solution"]);
+      const bareMs: number[] = [];
+      const checkMs: number[] = [];
+      for (let round = 0; round < options.rounds; round++) {
+        options.progress.update(`check -- ${step.number}: round ${round + 1} of ${options.rounds}`);
+        const order = baselineFirst(round) ? [bare, check] : [check, bare];
+        const [first, second] = order.map((run) => run());
+        (baselineFirst(round) ? bareMs : checkMs).push(first!);
+        (baselineFirst(round) ? checkMs : bareMs).push(second!);
+      }
+      const baseline = median(bareMs);
+      const subject = median(checkMs);
+      const target = TARGET_SECONDS(step.number);
+      rows.push({
+        id: `check-step-${step.number}`,
+        figure: `npm run check -- ${step.number} (finished code)`,
+        baseline: { label: "bare vitest start", value: round2(baseline), unit: "ms" },
+        subject: { label: "check", value: round2(subject), unit: "ms" },
+        ratio: round2(subject / baseline),
+        target: `≤ ${target} s`,
+        met: subject <= target * 1000,
+        note: `check -- ${step.number}: ${(subject / 1000).toFixed(1)} s, of which a bare vitest start is ${(baseline / 1000).toFixed(1)} s.`,
+        details: { rounds: options.rounds },
+      });
+    }
+    options.progress.done();
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds a command takes, from spawn to exit; a failed run is an error, not a figure. */
+function timed(command: string, args: string[]): number {
+  const started = nowMs();
+  const run = spawnSync(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8" });
+  const elapsed = nowMs() - started;
+  if (run.status !== 0)
+    throw new Error(`${args.join(" ")} failed: ${(run.stdout + run.stderr).trim().split("\n").pop()}`);
+  return elapsed;
+}
