@@ -4,10 +4,7 @@
  * stack serving the learner's finished pieces, picked as `npm run local` picks
  * them (shared/local-stack/learner-pieces.ts).
  */
-import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
-import { authClientConfig, cognitoUrl } from "../../shared/auth-client-config.ts";
 import { selectPieces } from "../../shared/local-stack/learner-pieces.ts";
-import { startLocalStack } from "../../shared/local-stack/local-stack.ts";
 import type { Target } from "../../shared/outputs-file.ts";
 import { openTarget, type WorkshopTarget } from "./workshop-target.ts";
 
@@ -28,16 +25,5 @@ export async function openDemoTarget(target: Target, { mine, say }: DemoTargetOp
   say(pieces.summary, "summary");
   for (const warning of pieces.warnings) say(warning, "warning");
   say(STARTING, "progress");
-  const stack = await startLocalStack(pieces.stackOptions);
-  const auth = new AuthClient(authClientConfig(stack.outputs));
-  return {
-    target,
-    outputs: stack.outputs,
-    cognitoUrl: cognitoUrl(stack.outputs),
-    auth,
-    close: async () => {
-      auth.destroy();
-      await stack.stop();
-    },
-  };
+  return openTarget(target, { stackOptions: pieces.stackOptions });
 }

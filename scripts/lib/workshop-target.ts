@@ -4,7 +4,7 @@
  */
 import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
 import { authClientConfig, cognitoUrl } from "../../shared/auth-client-config.ts";
-import { startLocalStack } from "../../shared/local-stack/local-stack.ts";
+import { startLocalStack, type LocalStackOptions } from "../../shared/local-stack/local-stack.ts";
 import { readOutputsFile, type StackOutputs, type Target } from "../../shared/outputs-file.ts";
 
 export interface WorkshopTarget {
@@ -18,13 +18,15 @@ export interface WorkshopTarget {
 
 /**
  * `aws`: the deployed stack. `local`: a fresh local stack started for this
- * script, or, with `useRunning`, the one `npm run local` keeps running.
+ * script (with `stackOptions`, e.g. the learner's pieces), or, with
+ * `useRunning`, the one `npm run local` keeps running.
  */
 export async function openTarget(
   target: Target,
-  options: { log?: (line: string) => void; useRunning?: boolean } = {},
+  options: { log?: (line: string) => void; useRunning?: boolean; stackOptions?: LocalStackOptions } = {},
 ): Promise<WorkshopTarget> {
-  const stack = target === "local" && !options.useRunning ? await startLocalStack({ log: options.log }) : undefined;
+  const local = target === "local" && !options.useRunning;
+  const stack = local ? await startLocalStack({ ...options.stackOptions, log: options.log }) : undefined;
   const outputs = stack?.outputs ?? (await readOutputsFile(target));
   const auth = new AuthClient(authClientConfig(outputs));
   return {
