@@ -136,7 +136,12 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
       for (const [token, purpose] of [
         ["IdToken", "who the user is (email, tenant, groups): what our API checks"],
         ["AccessToken", "what the user may do with Cognito's own APIs (scopes)"],
-        ["RefreshToken", "opaque; only trades for new ID and access tokens"],
+        [
+          "RefreshToken",
+          workshop.target === "local"
+            ? "only trades for new ID and access tokens (the emulator's is a plain JWT; AWS's is encrypted, opaque)"
+            : "opaque (encrypted); only trades for new ID and access tokens",
+        ],
       ] as const) {
         story.say(`  ${token.padEnd(13)} ${(auth[token] ?? "").slice(0, 24)}…  ${purpose}`);
       }
