@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from "../project-root.ts";
 import { CHECK_TARGET_ENV } from "./check.ts";
 import { redirectStarterImportsToSolutions } from "./solution-redirect.ts";
 import { stepFolder, type CheckTarget, type StepInfo } from "./steps.ts";
+import { firstLine } from "../first-line.ts";
 
 export interface CheckResult {
   name: string;
@@ -190,13 +191,4 @@ export function describeLoadError(error: { message: string; stack?: string }, mo
 
 function stripAnsi(text: string): string {
   return text.replace(/\u001b\[[0-9;]*m/g, "");
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .find((line) => line.trim().length > 0)
-      ?.trim() ?? text
-  );
 }

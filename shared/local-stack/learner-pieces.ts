@@ -31,6 +31,7 @@ import { createPurchasesHandler } from "../../solutions/05-tenant-scoped-lambda/
 import { PROJECT_ROOT } from "../project-root.ts";
 import { synthesizeUserPool, type UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import type { LocalStackOptions } from "./local-stack.ts";
+import { firstLine } from "../first-line.ts";
 
 export type PieceId = "userPool" | "authorizer" | "policy" | "purchasesHandler";
 
@@ -288,15 +289,6 @@ function whose(choice: PieceChoice, what: string, error: unknown): unknown {
 function displayPath(path: string): string {
   const inside = relative(PROJECT_ROOT, path);
   return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside.split(sep).join("/") : path;
-}
-
-function firstLine(text: string): string {
-  return (
-    text
-      .split("\n")
-      .find((line) => line.trim().length > 0)
-      ?.trim() ?? text
-  );
 }
 
 function stripAnsi(text: string): string {

@@ -1,5 +1,5 @@
 /**
- * The handler's given code, the part of purchases-handler.ts that is no TODO:
+ * The handler's given code, the part of purchases-handler.ts the learner does not write:
  * response headers, the clock, body limits, defence in depth, malformed ids and
  * page parameters. What the learner writes (callerFrom, the repository) is
  * tested by step 05's checkpoint only; this file runs on the solution.
