@@ -181,7 +181,10 @@ export class AuthClient {
       return await send();
     } catch (error) {
       if (error instanceof CognitoIdentityProviderServiceException) {
-        throw new AuthError(error.name, FRIENDLY_MESSAGES[error.name] ?? error.message);
+        // Under 6 characters Cognito's own parameter check refuses a password before the policy does.
+        const tooShort = error.name === "InvalidParameterException" && /'password'/.test(error.message);
+        const code = tooShort ? "InvalidPasswordException" : error.name;
+        throw new AuthError(code, FRIENDLY_MESSAGES[code] ?? error.message);
       }
       throw error;
     }

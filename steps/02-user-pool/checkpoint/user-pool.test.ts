@@ -87,9 +87,9 @@ describe("the user pool", () => {
   );
 
   check(
-    "passwords have at least 12 characters of every kind",
+    "passwords have at least 12 characters of every kind; an operator's temporary password lasts 3 days at most",
     {
-      hint: "the pool's password policy asks for 12 characters or more, with lower case, upper case, digits and symbols",
+      hint: "the pool's password policy asks for 12 characters or more, with lower case, upper case, digits and symbols, and temporary passwords expire within 3 days",
       todo: "tenant-user-pool.ts, TODO 1",
     },
     async () => {
@@ -102,6 +102,8 @@ describe("the user pool", () => {
         RequireNumbers: true,
         RequireSymbols: true,
       });
+      // Cognito's default is 7 days: a password sent by email should not stay usable that long.
+      expect(policy!.TemporaryPasswordValidityDays, "TemporaryPasswordValidityDays").toBeLessThanOrEqual(3);
     },
   );
 
@@ -133,6 +135,10 @@ describe("the user pool", () => {
         tenant!.Mutable,
         "tenantId should be immutable (mutable: false): nobody may move a user to another tenant",
       ).toBe(false);
+      // The authorizer accepts tenant ids of 1 to 64 characters (TENANT_ID_PATTERN): the pool holds no other.
+      const { MinLength, MaxLength } = (tenant!.StringAttributeConstraints ?? {}) as Record<string, string>;
+      expect(Number(MinLength), "tenantId's minimum length (minLen)").toBeGreaterThanOrEqual(1);
+      expect(Number(MaxLength), "tenantId's maximum length (maxLen)").toBeLessThanOrEqual(64);
     },
   );
 
@@ -200,15 +206,15 @@ describe("the app client", () => {
   );
 
   check(
-    "can read custom:tenantId but never write it",
+    "can read the email, whether it is verified, and custom:tenantId, but never write the tenant",
     {
-      hint: "ReadAttributes include custom:tenantId; WriteAttributes is an explicit list without it",
+      hint: "ReadAttributes include email, email_verified and custom:tenantId; WriteAttributes is an explicit list without custom:tenantId",
       todo: "tenant-user-pool.ts, TODO 3",
     },
     async () => {
       const client = await appClient();
-      expect(client.ReadAttributes, "ReadAttributes should list custom:tenantId (the ID token carries it)").toEqual(
-        expect.arrayContaining(["custom:tenantId"]),
+      expect(client.ReadAttributes, "ReadAttributes: what the ID token carries").toEqual(
+        expect.arrayContaining(["email", "email_verified", "custom:tenantId"]),
       );
       // Without WriteAttributes the client may write every writable attribute: list them.
       expect(Array.isArray(client.WriteAttributes), "the client should list its WriteAttributes").toBe(true);
@@ -221,7 +227,7 @@ describe("the app client", () => {
 });
 
 // Part 2: the auth client against the Cognito emulator.
-// cognito-local accepts any password; this one would pass the real pool's policy too.
+// A password the pool's policy accepts: the emulator enforces it as Cognito does.
 const PASSWORD = "Correct-Horse-42!";
 
 interface Session {
