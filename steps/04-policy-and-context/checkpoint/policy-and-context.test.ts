@@ -160,6 +160,8 @@ describe("roles from cognito:groups", () => {
         [["viewer", "member"], "member"],
         [["admin", "viewer"], "admin"],
         [["member", "admin", "viewer"], "admin"],
+        // A stray non-string costs the user nothing and gains them nothing: a viewer stays a viewer, not a member.
+        [["viewer", 5] as unknown as string[], "viewer"],
       ];
       for (const [groups, role] of cases) expect(roleFromGroups(groups), `groups ${JSON.stringify(groups)}`).toBe(role);
     },
