@@ -84,6 +84,17 @@ describe("the manifest agrees with the tree", () => {
     expect(problems.every((p) => !p.includes("\n"))).toBe(true);
   });
 
+  it("refuses a docs index that misses a step or names one the manifest does not list", () => {
+    const problems = manifestProblems(
+      workshop((w) => w("docs/architecture.md", "| 1. sign in | `steps/02-gone` |\n")),
+      [step],
+    );
+    expect(problems).toEqual([
+      "docs/architecture.md names no flow step that steps/01-basics teaches.",
+      "docs/architecture.md names steps/02-gone, which steps/manifest.ts does not list.",
+    ]);
+  });
+
   it("refuses an entry whose README or solution is missing", () => {
     workshop();
     rmSync(join(root, "solutions"), { recursive: true });

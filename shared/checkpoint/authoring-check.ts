@@ -44,7 +44,7 @@ export function manifestProblems(root: string, steps: readonly StepEntry[]): str
     if (existsSync(join(root, "steps", step.slug))) problems.push(...todoProblems(root, step));
   });
 
-  problems.push(...scriptProblems(root, steps), ...readmeProblems(root, steps));
+  problems.push(...scriptProblems(root, steps), ...readmeProblems(root, steps), ...docsIndexProblems(root, steps));
   return problems;
 }
 
@@ -101,6 +101,23 @@ function readmeProblems(root: string, steps: readonly StepEntry[]): string[] {
   if (rows.length !== steps.length)
     problems.push(`README.md's table of steps has ${rows.length} rows; ${MANIFEST} lists ${steps.length} steps.`);
   return problems;
+}
+
+/** docs/architecture.md says, per flow step, which steps teach it: every step, and no other. */
+function docsIndexProblems(root: string, steps: readonly StepEntry[]): string[] {
+  const file = join(root, "docs", "architecture.md");
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, "utf8");
+  const named = new Set([...text.matchAll(/`steps\/(\d\d-[\w-]+)`/g)].map(([, slug]) => slug));
+  const listed = new Set(steps.map((s) => s.slug));
+  return [
+    ...steps
+      .filter((s) => !named.has(s.slug))
+      .map((s) => `docs/architecture.md names no flow step that steps/${s.slug} teaches.`),
+    ...[...named]
+      .filter((slug) => !listed.has(slug))
+      .map((slug) => `docs/architecture.md names steps/${slug}, which ${MANIFEST} does not list.`),
+  ];
 }
 
 /**
