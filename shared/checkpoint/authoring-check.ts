@@ -108,7 +108,7 @@ function docsIndexProblems(root: string, steps: readonly StepEntry[]): string[] 
   const file = join(root, "docs", "architecture.md");
   if (!existsSync(file)) return [];
   const text = readFileSync(file, "utf8");
-  const named = new Set([...text.matchAll(/`steps\/(\d\d-[\w-]+)`/g)].map(([, slug]) => slug));
+  const named = new Set([...text.matchAll(/`steps\/(\d\d-[\w-]+)`/g)].map(([, slug]) => slug ?? ""));
   const listed = new Set(steps.map((s) => s.slug));
   return [
     ...steps
