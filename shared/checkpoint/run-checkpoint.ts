@@ -33,10 +33,12 @@ export interface CheckpointReport {
 export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promise<CheckpointReport> {
   const collector = reportCollector(step);
   await withTarget(target, async () => {
-    const vitest = await startVitest("test", [], checkpointOptions(step, collector.reporter, false), {
-      logLevel: "silent",
-      plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [],
-    });
+    const vitest = await startVitest(
+      "test",
+      [],
+      checkpointOptions(step, collector.reporter, false),
+      viteOptions(target),
+    );
     await vitest.close();
   });
   return collector.report();
@@ -62,7 +64,7 @@ export async function watchCheckpoint(
       // Step 06's suite is run by path, not imported: any save in the step re-runs the whole checkpoint.
       forceRerunTriggers: [`**/steps/${step.slug}/*.ts`, `**/steps/${step.slug}/checkpoint/*.ts`],
     },
-    { logLevel: "silent", plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [] },
+    viteOptions(target),
   );
   // Vite's watcher may miss a save (seen in containers: the raw event comes, no "change"); Node's
   // fs.watch on the step's folders hands each save to vitest's own change handling as well.
@@ -87,6 +89,24 @@ async function withTarget(target: CheckTarget, run: () => Promise<void>): Promis
     if (previousTarget === undefined) delete process.env[CHECK_TARGET_ENV];
     else process.env[CHECK_TARGET_ENV] = previousTarget;
   }
+}
+
+/**
+ * Vite's side: the redirect under `--solution`, and how the global setup's
+ * imports resolve. Vitest loads a global setup in its `__vitest__` environment,
+ * which resolves packages by their `module` field (the test files' environment
+ * does not): the AWS SDK's `dist-es` build, which Node cannot load as it is, so
+ * Vite transformed its ~600 files at every check (3 to 4 s of step 01's 6).
+ * Resolved like the tests' imports (`main`, the `node` condition), the SDK's
+ * CommonJS build loads natively: the same SDK, as the tests and the scripts
+ * load it.
+ */
+function viteOptions(target: CheckTarget) {
+  return {
+    logLevel: "silent" as const,
+    plugins: target === "solutions" ? [redirectStarterImportsToSolutions()] : [],
+    environments: { __vitest__: { resolve: { mainFields: ["main"], conditions: ["node"] } } },
+  };
 }
 
 function checkpointOptions(step: StepInfo, reporter: Reporter, watch: boolean) {
