@@ -266,13 +266,16 @@ export function whereItBroke(error: unknown, files: string[]): string {
   const text = stripAnsi(`${message}\n${error instanceof Error ? (error.stack ?? "") : ""}`);
   let best: { index: number; file: string; line: string; detail?: string } | undefined;
   for (const file of files) {
-    const pattern = new RegExp(`${escapeRegExp(file)}:(\\d+)(?::\\d+)?(?::\\s*ERROR:\\s*([^\\n]*))?`);
+    // Tools name the file absolutely or relative to the working folder: match its last two segments.
+    const tail = file.split(sep).slice(-2).join("/");
+    const pattern = new RegExp(`${escapeRegExp(tail)}:(\\d+)(?::\\d+)?(?::\\s*ERROR:\\s*([^\\n]*))?`);
     const match = pattern.exec(text);
     if (match && (!best || match.index < best.index)) {
       best = { index: match.index, file, line: match[1]!, detail: match[2] };
     }
   }
-  const detail = best?.detail?.trim() || firstLine(message.replace(/^Transform failed with \d+ errors?:\s*/i, ""));
+  const detail =
+    best?.detail?.trim() || firstLine(stripAnsi(message).replace(/^Transform failed with \d+ errors?:\s*/i, ""));
   return best ? `${displayPath(best.file)}:${best.line}: ${detail}` : `${displayPath(files[0] ?? "")}: ${detail}`;
 }
 
