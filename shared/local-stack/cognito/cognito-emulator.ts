@@ -25,12 +25,8 @@ import { findFreePort } from "../free-port.ts";
 import { LOCAL_CREDENTIALS } from "../local-credentials.ts";
 import { SigningKeys } from "./signing-keys.ts";
 import { startStrictCognito } from "./strict-cognito.ts";
-import {
-  synthesizeUserPool,
-  type SchemaAttribute,
-  type UserPoolConstruct,
-  type UserPoolDefinition,
-} from "./user-pool-definition.ts";
+// Types only: the synthesis (and the CDK it loads) is imported once cognito-local is starting.
+import type { SchemaAttribute, UserPoolConstruct, UserPoolDefinition } from "./user-pool-definition.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -85,12 +81,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
     join(dataDir, ".cognito", "config.json"),
     JSON.stringify({ TokenConfig: { IssuerDomain: issuerDomain }, ServerConfig: { hostname: "127.0.0.1", port } }),
   );
-  const definition = synthesizeUserPool(options.userPoolConstruct);
-  await writeFile(
-    join(dbDir, `${userPoolId}.json`),
-    JSON.stringify({ Users: {}, Options: cognitoLocalPool(userPoolId, definition) }),
-  );
 
+  // The child loads cognito-local (half a second) while this process synthesizes the pool; it starts
+  // the server, which reads the pool's file, only once told that the file is written.
   const child = spawn(process.execPath, [fileURLToPath(new URL("./cognito-local-child.cjs", import.meta.url))], {
     cwd: dataDir,
     // cognito-local still loads the AWS SDK v2, which warns on start: not our learners' concern.
@@ -113,6 +106,14 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
   };
 
   try {
+    const { synthesizeUserPool } = await import("./user-pool-definition.ts");
+    const definition = synthesizeUserPool(options.userPoolConstruct);
+    await writeFile(
+      join(dbDir, `${userPoolId}.json`),
+      JSON.stringify({ Users: {}, Options: cognitoLocalPool(userPoolId, definition) }),
+    );
+    // An error (the child already gone) goes to the callback: waitUntilListening reports the exit and its output.
+    child.send({ type: "start" }, () => {});
     await waitUntilListening(upstream, child, output);
     const userPoolClientId = await seedPool(upstream, region, userPoolId, definition);
     const keys = new SigningKeys();
@@ -207,7 +208,7 @@ async function waitUntilListening(endpoint: string, child: ChildProcess, output:
       await fetch(`${endpoint}/health`);
       return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
   throw new Error(`cognito-local did not start within 15 s:\n${output.join("")}`);

@@ -25,4 +25,9 @@ ConsoleMessageSender.prototype.sendToConsole = (_ctx, user, destination, message
   return Promise.resolve();
 };
 
-require("cognito-local/lib/bin/start.js");
+// 3. It loads cognito-local at once, but starts the server (which reads the data
+//    directory's pools) only when the parent says the pool's file is written.
+require(`${cognitoLocalDir}/lib/server`);
+process.on("message", (message) => {
+  if (message?.type === "start") require("cognito-local/lib/bin/start.js");
+});
