@@ -3,14 +3,14 @@
  * check, whether it passed and why not: the data behind `npm run check:step-N`,
  * `npm run progress` and the proof in `npm test`.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, watch } from "node:fs";
 import { join, relative } from "node:path";
 import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
-import { startVitest } from "vitest/node";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { CHECK_TARGET_ENV } from "./check.ts";
 import { redirectStarterImportsToSolutions } from "./solution-redirect.ts";
-import { stepFolder, type CheckTarget, type StepInfo } from "./steps.ts";
+import { stepFolder, stepNumbered, type CheckTarget, type StepInfo } from "./steps.ts";
 import { firstLine } from "../first-line.ts";
 
 export interface CheckResult {
@@ -30,18 +30,51 @@ export interface CheckpointReport {
   loadErrors: string[];
 }
 
+/** Which step the checkpoint child runs (its target is in CHECK_TARGET_ENV). */
+const CHECKPOINT_STEP_ENV = "WORKSHOP_CHECKPOINT_STEP";
+const CHECKPOINT_CHILD = join(PROJECT_ROOT, "shared", "checkpoint", "checkpoint-child.mjs");
+
+/**
+ * Runs the checkpoint in a child Node process without tsx's loader
+ * (checkpoint-child.mjs, with checkpoint.config.ts): under tsx every ES module
+ * Node loads goes through its hooks, which cost more than a second for vitest
+ * and Vite alone, and vitest's workers inherit them. Vite transforms the
+ * checkpoint's TypeScript itself. The child sends back what the reporter
+ * collected; the run and its report are those of an in-process run.
+ */
 export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promise<CheckpointReport> {
-  const collector = reportCollector(step);
-  await withTarget(target, async () => {
-    const vitest = await startVitest(
-      "test",
-      [],
-      checkpointOptions(step, collector.reporter, false),
-      viteOptions(target),
-    );
-    await vitest.close();
+  const collected: CollectedChecks = { checks: [], loadErrors: [] };
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const child = spawn(process.execPath, [CHECKPOINT_CHILD], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, [CHECK_TARGET_ENV]: target, [CHECKPOINT_STEP_ENV]: String(step.number) },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  return collector.report();
+  child.on("message", (message: { type?: string; collected?: CollectedChecks }) => {
+    if (message.type === "checkpoint-report" && message.collected) Object.assign(collected, message.collected);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", resolve);
+  });
+  if (code !== 0 && collected.checks.length === 0 && collected.loadErrors.length === 0)
+    collected.loadErrors.push(`the checkpoint's vitest exited with code ${code}`);
+  return reportOf(step, collected);
+}
+
+/**
+ * The child's vitest config (checkpoint.config.ts): the step and target from
+ * the environment, the options of an in-process run, and a reporter that
+ * sends the parent what it collected at the end of the run.
+ */
+export function checkpointChildConfig() {
+  const step = stepNumbered(process.env[CHECKPOINT_STEP_ENV]);
+  const target: CheckTarget = process.env[CHECK_TARGET_ENV] === "solutions" ? "solutions" : "steps";
+  const collector = reportCollector(step, undefined, (collected) =>
+    process.send?.({ type: "checkpoint-report", collected }),
+  );
+  const { config: _none, ...test } = checkpointOptions(step, collector.reporter, false);
+  return { ...viteOptions(target), test };
 }
 
 /**
@@ -56,6 +89,8 @@ export async function watchCheckpoint(
 ): Promise<Vitest> {
   const collector = reportCollector(step, onReport);
   process.env[CHECK_TARGET_ENV] = target;
+  // Loaded here only: a single run's vitest is the child's, and loading vitest under tsx costs a second.
+  const { startVitest } = await import("vitest/node");
   const vitest = await startVitest(
     "test",
     [],
@@ -127,15 +162,14 @@ function checkpointOptions(step: StepInfo, reporter: Reporter, watch: boolean) {
 }
 
 /** A reporter that collects each check's result; `onRunEnd`, if given, gets the report of every run. */
-function reportCollector(step: StepInfo, onRunEnd?: (report: CheckpointReport) => void) {
+function reportCollector(
+  step: StepInfo,
+  onRunEnd?: (report: CheckpointReport) => void,
+  onCollected?: (collected: CollectedChecks) => void,
+) {
   let checks: CheckResult[] = [];
   let loadErrors: string[] = [];
-  const report = (): CheckpointReport => {
-    const errors = [...loadErrors];
-    if (checks.length === 0 && errors.length === 0)
-      errors.push(`no checks found in ${relative(PROJECT_ROOT, join(stepFolder(step, "steps"), "checkpoint"))}`);
-    return { checks: [...checks], loadErrors: errors };
-  };
+  const report = (): CheckpointReport => reportOf(step, { checks, loadErrors });
   const reporter: Reporter = {
     onTestRunStart() {
       checks = [];
@@ -164,10 +198,24 @@ function reportCollector(step: StepInfo, onRunEnd?: (report: CheckpointReport) =
         }
       }
       for (const error of unhandled) loadErrors.push(describeLoadError(error));
+      onCollected?.({ checks, loadErrors });
       onRunEnd?.(report());
     },
   };
   return { reporter, report };
+}
+
+/** What a run's reporter collected, before the report is made of it. */
+interface CollectedChecks {
+  checks: CheckResult[];
+  loadErrors: string[];
+}
+
+function reportOf(step: StepInfo, collected: CollectedChecks): CheckpointReport {
+  const errors = [...collected.loadErrors];
+  if (collected.checks.length === 0 && errors.length === 0)
+    errors.push(`no checks found in ${relative(PROJECT_ROOT, join(stepFolder(step, "steps"), "checkpoint"))}`);
+  return { checks: [...collected.checks], loadErrors: errors };
 }
 
 export function checkpointFiles(step: StepInfo): string[] {
