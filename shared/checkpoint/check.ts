@@ -5,7 +5,7 @@
  * finished one (`solutions/`), chosen by the runner.
  */
 import { dirname, basename, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { it } from "vitest";
 import { PROJECT_ROOT } from "../project-root.ts";
 import type { CheckTarget } from "./steps.ts";
@@ -51,9 +51,4 @@ export function check(name: string, guide: CheckGuide, fn: () => unknown | Promi
 export function pathUnderTest(checkpointUrl: string, file: string): string {
   const stepSlug = basename(dirname(dirname(fileURLToPath(checkpointUrl))));
   return join(PROJECT_ROOT, checkTarget(), stepSlug, file);
-}
-
-/** Imports a module of the code under test (typed by the solution's module). */
-export async function importUnderTest<T>(checkpointUrl: string, file: string): Promise<T> {
-  return (await import(pathToFileURL(pathUnderTest(checkpointUrl, file)).href)) as T;
 }
