@@ -147,7 +147,7 @@ async function expectUnauthorizedEverywhere(header: string | undefined): Promise
   const outcome = await callHandler(handlerOf(underTest), header);
   if ("returned" in outcome) {
     throw new Error(
-      `the handler returned a policy (${effectOf(outcome.returned)}): the caller gets that policy's answer (a Deny is a 403), not a 401`,
+      `the handler returned a policy (${effectOf(outcome.returned)}): the caller gets that policy's answer (an Allow lets the request through, a Deny is a 403), not a 401`,
     );
   }
   const { threw, logged } = outcome;
