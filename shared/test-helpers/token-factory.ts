@@ -6,8 +6,16 @@
  * Everything is built by hand with `node:crypto` and `Buffer`, so a test sees
  * exactly which bytes go into a token.
  */
-import { createHmac, createSign, generateKeyPairSync, randomUUID } from "node:crypto";
+import {
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  generateKeyPairSync,
+  randomUUID,
+} from "node:crypto";
 import type { JsonWebKey, KeyObject } from "node:crypto";
+import { TEST_ONLY_RSA_PRIVATE_KEYS } from "./test-only-rsa-keys.ts";
 
 /** A public RSA JWK as a JWKS lists it. */
 export interface Jwk {
@@ -40,12 +48,25 @@ export interface CreateSigningKeyOptions {
   modulusLength?: number;
 }
 
+/** How many of the pre-generated test-only keys this process has handed out. */
+let pooledKeysUsed = 0;
+
+/**
+ * A new signing key, different from every other key this process has made.
+ * A 2048-bit key is one of the pre-generated test-only keys
+ * (test-only-rsa-keys.ts), each handed out once per process, as long as they
+ * last: generating one costs 100 to 500 ms of CPU. Other sizes, and the keys
+ * after those, are generated.
+ */
 export function createSigningKey(options: CreateSigningKeyOptions = {}): SigningKey {
   const kid = options.kid ?? `test-key-${randomUUID()}`;
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
-    modulusLength: options.modulusLength ?? 2048,
-    publicExponent: 0x10001,
-  });
+  const modulusLength = options.modulusLength ?? 2048;
+  const pem = modulusLength === 2048 ? TEST_ONLY_RSA_PRIVATE_KEYS[pooledKeysUsed] : undefined;
+  if (pem !== undefined) pooledKeysUsed += 1;
+  const { privateKey, publicKey } =
+    pem !== undefined
+      ? { privateKey: createPrivateKey(pem), publicKey: createPublicKey(pem) }
+      : generateKeyPairSync("rsa", { modulusLength, publicExponent: 0x10001 });
   const exported = publicKey.export({ format: "jwk" }) as JsonWebKey;
   if (typeof exported.n !== "string" || typeof exported.e !== "string") {
     throw new Error("node:crypto did not export an RSA public JWK");

@@ -176,6 +176,17 @@ const forged = (changes: JwtPayload, header?: JwtHeader) =>
 
 const bearer = (token: string) => `Bearer ${token}`;
 
+const attackerKeys = new Map<string, SigningKey>();
+/**
+ * The attacker's own key for one attack (not the emulator's, not another attack's), made on first
+ * use: each attack's token is built twice, for its check and for the logging check.
+ */
+function attackerKey(attack: string, kid: string): SigningKey {
+  let key = attackerKeys.get(attack);
+  if (!key) attackerKeys.set(attack, (key = createSigningKey({ kid })));
+  return key;
+}
+
 // ---------------------------------------------------------------------------
 // Checks
 
@@ -391,14 +402,14 @@ const ATTACKS: Attack[] = [
   },
   {
     name: "signed by another key with the same kid",
-    header: () => bearer(signJwt({ key: createSigningKey({ kid: emulatorKey.kid }), payload: idClaims })),
+    header: () => bearer(signJwt({ key: attackerKey("same-kid", emulatorKey.kid), payload: idClaims })),
     todo: VERIFY,
     hint: verifyHint,
     reason: /Invalid signature/,
   },
   {
     name: "an unknown kid",
-    header: () => bearer(signJwt({ key: createSigningKey({ kid: "attacker-key-1" }), payload: idClaims })),
+    header: () => bearer(signJwt({ key: attackerKey("unknown-kid", "attacker-key-1"), payload: idClaims })),
     todo: VERIFY,
     hint: verifyHint,
     reason: KID_NOT_IN_JWKS,
@@ -413,7 +424,7 @@ const ATTACKS: Attack[] = [
   {
     name: "the attacker's key embedded as a jwk header",
     header: () => {
-      const attacker = createSigningKey({ kid: emulatorKey.kid });
+      const attacker = attackerKey("jwk-header", emulatorKey.kid);
       return bearer(signJwt({ key: attacker, header: { jwk: attacker.jwk }, payload: idClaims }));
     },
     todo: VERIFY,
@@ -423,7 +434,7 @@ const ATTACKS: Attack[] = [
   ...(["jku", "x5u"] as const).map((field): Attack => ({
     name: `a ${field} header pointing at the attacker's keys`,
     header: () => {
-      const attacker = createSigningKey({ kid: `attacker-${field}` });
+      const attacker = attackerKey(field, `attacker-${field}`);
       attackerJwks.setKeys([attacker.jwk]);
       return bearer(signJwt({ key: attacker, header: { [field]: attackerJwks.url }, payload: idClaims }));
     },
