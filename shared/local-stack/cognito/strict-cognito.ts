@@ -10,11 +10,17 @@
  *   them; `jti` and `origin_jti`; `ExpiresIn` and `TokenType`;
  * - `email_verified` once a sign-up is confirmed with the emailed code;
  * - access tokens verified (signature, expiry, revocation) wherever one is sent;
+ * - sessions: RevokeToken, GlobalSignOut, AdminUserGlobalSignOut and
+ *   AdminDisableUser revoke them for Cognito's endpoints and refresh;
+ *   a disabled user cannot sign in;
+ * - challenges (a TOTP code, a new password): the `Session` is checked, and
+ *   refusals carry Cognito's words;
  * - the JWKS, with key rotation.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Challenges, INVALID_SESSION } from "./challenges.ts";
 import { CognitoError } from "./cognito-error.ts";
 import { maskedEmail, poolRules } from "./pool-rules.ts";
 import { Sessions } from "./sessions.ts";
@@ -58,6 +64,10 @@ const ID_TOKEN_OWN_CLAIMS = [
 const INCORRECT_CREDENTIALS = "Incorrect username or password.";
 const CODE_MISMATCH = () =>
   new CognitoError("CodeMismatchException", "Invalid verification code provided, please try again.");
+const USER_DISABLED = () => new CognitoError("NotAuthorizedException", "User is disabled.");
+const REFRESH_TOKEN_REVOKED = () => new CognitoError("NotAuthorizedException", "Refresh Token has been revoked");
+/** A wrong code in answer to SOFTWARE_TOKEN_MFA. */
+const MFA_CODE_MISMATCH = "Invalid code or auth state for the user.";
 /** Refusals cognito-local words differently from Cognito. */
 const COGNITO_MESSAGES: Record<string, string> = { CodeMismatchException: CODE_MISMATCH().message };
 
@@ -66,6 +76,7 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
   const rules = poolRules(options.definition);
   const sessions = new Sessions();
   const clock = options.clock ?? Date.now;
+  const challenges = new Challenges((options.definition.client.AuthSessionValidity ?? 3) * 60_000, clock);
   const emailIsVerifiedByCode = options.definition.pool.AutoVerifiedAttributes?.includes("email") ?? false;
 
   async function forward(operation: string, body: Body): Promise<Body> {
@@ -99,15 +110,29 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
     }
   }
 
-  function assertAccessToken(token: unknown): void {
+  /** The access token's claims, once it is known to be Cognito's, unexpired and not revoked. */
+  function assertAccessToken(token: unknown): JwtClaims {
     const claims = typeof token === "string" ? keys.verified(token) : undefined;
     if (!claims || claims.token_use !== "access" || claims.iss !== issuer) {
       throw new CognitoError("NotAuthorizedException", "Invalid Access Token");
     }
     if (Number(claims.exp) * 1000 <= clock())
       throw new CognitoError("NotAuthorizedException", "Access Token has expired");
-    if (sessions.isRevoked(claims.origin_jti))
+    if (sessions.isAccessTokenRevoked(claims))
       throw new CognitoError("NotAuthorizedException", "Access Token has been revoked");
+    return claims;
+  }
+
+  /** A user, as an operator call names them; Cognito's answer when there is none. */
+  async function adminGetUser(poolId: unknown, username: unknown): Promise<Body> {
+    return forward("AdminGetUser", { UserPoolId: poolId, Username: username }).catch(userDoesNotExist);
+  }
+
+  /** Refuses a disabled user as Cognito does at sign-in and refresh. */
+  async function assertEnabled(username: unknown): Promise<Body> {
+    const user = await adminGetUser(userPoolId, username);
+    if (user.Enabled === false) throw USER_DISABLED();
+    return user;
   }
 
   /** Re-signs cognito-local's tokens with the claims Cognito would give them. */
@@ -115,10 +140,14 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
     if (typeof result.IdToken !== "string" || typeof result.AccessToken !== "string") return result;
     const id = unverifiedClaims(result.IdToken);
     const access = unverifiedClaims(result.AccessToken);
-    const session = sessions.ofRefreshToken(refreshTokenUsed) ?? sessions.start(Number(access.auth_time));
-    if (typeof result.RefreshToken === "string") sessions.remember(result.RefreshToken, session);
-
     const user = await forward("AdminGetUser", { UserPoolId: userPoolId, Username: id["cognito:username"] });
+    const session =
+      sessions.ofRefreshToken(refreshTokenUsed) ??
+      sessions.start(Number(access.auth_time), { sub: String(id.sub), username: String(user.Username) });
+    if (typeof result.RefreshToken === "string") sessions.remember(result.RefreshToken, session);
+    const accessJti = randomUUID();
+    sessions.issued(accessJti, session);
+
     const sessionClaims = {
       auth_time: session.authTime,
       ...(rules.tokenRevocation ? { origin_jti: session.originJti } : {}),
@@ -132,7 +161,7 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
         ...sessionClaims,
         jti: randomUUID(),
       }),
-      AccessToken: keys.sign({ ...access, ...sessionClaims, jti: randomUUID() }),
+      AccessToken: keys.sign({ ...access, ...sessionClaims, jti: accessJti }),
       ExpiresIn: rules.accessTokenSeconds,
       TokenType: "Bearer",
     };
@@ -148,18 +177,13 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
 
   async function signIn(operation: string, body: Body): Promise<Body> {
     rules.assertFlow(body.AuthFlow);
-    const refreshToken = (body.AuthParameters as Body | undefined)?.REFRESH_TOKEN;
+    const parameters = (body.AuthParameters ?? {}) as Body;
+    if (parameters.REFRESH_TOKEN !== undefined) return refresh(operation, body, parameters.REFRESH_TOKEN);
+    let out: Body;
     try {
-      return await afterChallenge(await forward(operation, body), refreshToken);
+      out = await forward(operation, body);
     } catch (error) {
       if (!(error instanceof CognitoError)) throw error;
-      if (refreshToken !== undefined && error.type === "NotAuthorizedException") {
-        const revoked = sessions.isRevoked(sessions.ofRefreshToken(refreshToken)?.originJti);
-        throw new CognitoError(
-          "NotAuthorizedException",
-          revoked ? "Refresh Token has been revoked" : "Invalid Refresh Token",
-        );
-      }
       // cognito-local answers an unknown user with NotAuthorizedException, a wrong password with InvalidPasswordException.
       const unknownUser = error.type === "NotAuthorizedException" && error.message === "User not authorized";
       if (unknownUser && !rules.preventUserExistenceErrors)
@@ -168,20 +192,69 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
         throw new CognitoError("NotAuthorizedException", INCORRECT_CREDENTIALS);
       throw error;
     }
+    // The password was right (cognito-local checked it); cognito-local lets a disabled user in.
+    const user = await assertEnabled(parameters.USERNAME);
+    return afterChallenge(out, String(user.Username));
   }
 
-  async function afterChallenge(out: Body, refreshToken?: unknown): Promise<Body> {
+  async function refresh(operation: string, body: Body, refreshToken: unknown): Promise<Body> {
+    const session = sessions.ofRefreshToken(refreshToken);
+    if (session) {
+      await assertEnabled(session.user.username).catch((error: unknown) => {
+        // A deleted user's token is left to cognito-local, which no longer finds it.
+        if (!(error instanceof CognitoError && error.type === "UserNotFoundException")) throw error;
+      });
+      // Revoked by RevokeToken, a global sign-out or AdminDisableUser; cognito-local may still hold it.
+      if (sessions.isRevoked(session.originJti)) throw REFRESH_TOKEN_REVOKED();
+    }
+    try {
+      return await afterChallenge(await forward(operation, body), session?.user.username, refreshToken);
+    } catch (error) {
+      if (error instanceof CognitoError && error.type === "NotAuthorizedException")
+        throw new CognitoError("NotAuthorizedException", "Invalid Refresh Token");
+      throw error;
+    }
+  }
+
+  /** A sign-in's answer: a challenge to answer (with a Session the front checks), or tokens as Cognito issues them. */
+  async function afterChallenge(out: Body, username?: string, refreshToken?: unknown): Promise<Body> {
+    if (typeof out.ChallengeName === "string" && out.Session !== undefined && username !== undefined) {
+      return { ...out, Session: challenges.open(username, out.ChallengeName, out.Session) };
+    }
     const result = out.AuthenticationResult as Body | undefined;
     return result ? { ...out, AuthenticationResult: await reissue(result, refreshToken) } : out;
   }
 
   async function respondToChallenge(operation: string, body: Body): Promise<Body> {
     const responses = (body.ChallengeResponses ?? {}) as Body;
+    const pending = challenges.find(body.Session, body.ChallengeName);
+    const user = await forward("AdminGetUser", { UserPoolId: userPoolId, Username: responses.USERNAME }).catch(
+      () => undefined,
+    );
+    if (user?.Username !== pending.username) throw new CognitoError("NotAuthorizedException", INVALID_SESSION);
     if (body.ChallengeName === "NEW_PASSWORD_REQUIRED") rules.assertPassword(responses.NEW_PASSWORD);
-    return afterChallenge(await forward(operation, body));
+    let out: Body;
+    try {
+      out = await forward(operation, { ...body, Session: pending.upstreamSession });
+    } catch (error) {
+      // The session stays open: the user may type the code again.
+      const wrongCode = error instanceof CognitoError && error.type === "CodeMismatchException";
+      if (wrongCode && body.ChallengeName === "SOFTWARE_TOKEN_MFA")
+        throw new CognitoError("CodeMismatchException", MFA_CODE_MISMATCH);
+      throw error;
+    }
+    challenges.close(pending.session);
+    return afterChallenge(out, pending.username);
   }
 
-  const operations: Record<string, (body: Body) => Promise<Body>> = {
+  /** AWS takes a Session here only from an MFA_SETUP challenge, which this front never opens (MFA ON is not emulated). */
+  function assertNoSetupSession(body: Body): void {
+    if (body.AccessToken === undefined && body.Session !== undefined)
+      throw new CognitoError("NotAuthorizedException", INVALID_SESSION);
+  }
+
+  /** Each operation the front changes; `caller` is the verified access token's claims, when the call carries one. */
+  const operations: Record<string, (body: Body, caller?: JwtClaims) => Promise<Body>> = {
     async SignUp(body) {
       rules.assertWritable(attributeNames(body.UserAttributes));
       rules.assertPassword(body.Password);
@@ -263,13 +336,52 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
       sessions.revoke(body.Token);
       return out;
     },
+    // cognito-local has neither sign-out: the front revokes every session the user has so far.
+    async GlobalSignOut(_body, caller) {
+      sessions.revokeUser(String(caller?.sub));
+      return {};
+    },
+    async AdminUserGlobalSignOut(body) {
+      sessions.revokeUser(subOf(await adminGetUser(body.UserPoolId, body.Username)));
+      return {};
+    },
+    // "Deactivates a user profile and revokes all access tokens for the user. A deactivated user can't sign in."
+    async AdminDisableUser(body) {
+      const user = await adminGetUser(body.UserPoolId, body.Username);
+      const out = await forward("AdminDisableUser", body);
+      sessions.revokeUser(subOf(user));
+      return out;
+    },
+    AdminEnableUser: (body) => forward("AdminEnableUser", body).catch(userDoesNotExist),
+    async AssociateSoftwareToken(body) {
+      assertNoSetupSession(body);
+      return forward("AssociateSoftwareToken", body);
+    },
+    async VerifySoftwareToken(body) {
+      assertNoSetupSession(body);
+      return forward("VerifySoftwareToken", body).catch((error: unknown) => {
+        if (error instanceof CognitoError && error.type === "CodeMismatchException")
+          throw new CognitoError("EnableSoftwareTokenMFAException", "Code mismatch and fail enable Software Token MFA");
+        throw error;
+      });
+    },
+    async SetUserMFAPreference(body) {
+      return forward("SetUserMFAPreference", body).catch((error: unknown) => {
+        if (error instanceof CognitoError && error.message === "User has not verified software token MFA")
+          throw new CognitoError(
+            "InvalidParameterException",
+            "User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA",
+          );
+        throw error;
+      });
+    },
   };
 
   async function handle(operation: string, body: Body): Promise<Body> {
     // Every call that carries an access token is refused when the token is forged, expired or revoked.
-    if ("AccessToken" in body) assertAccessToken(body.AccessToken);
+    const caller = "AccessToken" in body ? assertAccessToken(body.AccessToken) : undefined;
     const run = operations[operation];
-    return run ? run(body) : forward(operation, body);
+    return run ? run(body, caller) : forward(operation, body);
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -322,6 +434,19 @@ export async function startStrictCognito(options: StrictCognitoOptions): Promise
 
 function attributeNames(attributes: unknown): string[] {
   return Array.isArray(attributes) ? attributes.map((a: Attribute) => String(a?.Name)) : [];
+}
+
+/** The user's `sub`, from an AdminGetUser answer. */
+function subOf(user: Body): string {
+  const sub = (user.UserAttributes as Attribute[] | undefined)?.find((a) => a.Name === "sub")?.Value;
+  return sub ?? String(user.Username);
+}
+
+/** Cognito's words for an operator call naming no user (cognito-local says "User not found."). */
+function userDoesNotExist(error: unknown): never {
+  if (error instanceof CognitoError && error.type === "UserNotFoundException")
+    throw new CognitoError("UserNotFoundException", "User does not exist.");
+  throw error;
 }
 
 /** Maps cognito-local's answer for an unknown user to UserNotFoundException, so one rule handles all. */

@@ -49,6 +49,8 @@ export interface UserPoolClientProperties {
   ExplicitAuthFlows?: string[];
   IdTokenValidity?: number;
   AccessTokenValidity?: number;
+  /** Minutes a sign-in may wait for a challenge's answer (Cognito: 3 to 15, default 3). */
+  AuthSessionValidity?: number;
   RefreshTokenValidity?: number;
   TokenValidityUnits?: { IdToken?: TimeUnit; AccessToken?: TimeUnit; RefreshToken?: TimeUnit };
   ReadAttributes?: string[];
