@@ -114,6 +114,9 @@ const purchases = vi.fn(async (event: APIGatewayProxyEvent): Promise<APIGatewayP
   }
 });
 
+/** A stub for POST /sign-out (step 07): these tests are about the gateway, not sign-out. */
+const signOut = vi.fn(async (): Promise<APIGatewayProxyResult> => ({ statusCode: 204, body: "" }));
+
 let now = Date.UTC(2025, 0, 1);
 const logLines: string[] = [];
 const started: LocalApiGateway[] = [];
@@ -121,7 +124,7 @@ const started: LocalApiGateway[] = [];
 async function start(overrides: Partial<LocalApiGatewayOptions> = {}): Promise<LocalApiGateway> {
   const gateway = await startLocalApiGateway({
     routes: ROUTES,
-    functions: { purchases },
+    functions: { purchases, signOut },
     authorizer,
     region: REGION,
     accountId: ACCOUNT,
@@ -938,7 +941,7 @@ describe("startLocalApiGateway", () => {
   it("serves under http://127.0.0.1:{port}/{stage} and stops on close()", async () => {
     const gateway = await startLocalApiGateway({
       routes: ROUTES,
-      functions: { purchases },
+      functions: { purchases, signOut },
       authorizer,
       region: REGION,
       accountId: ACCOUNT,
