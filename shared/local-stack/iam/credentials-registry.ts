@@ -15,8 +15,10 @@ export interface AssumedRoleSession {
   sessionName: string;
   /** Session tags, the `aws:PrincipalTag/<key>` condition keys. */
   principalTags: Readonly<Record<string, string>>;
-  /** The Cognito identity, for credentials issued by an identity pool. */
+  /** The Cognito identity, for credentials issued by an identity pool (`cognito-identity.amazonaws.com:sub`). */
   identityId?: string;
+  /** The identity pool that issued them (`cognito-identity.amazonaws.com:aud`). */
+  identityPoolId?: string;
 }
 
 export interface RegisteredCredentials {
