@@ -142,14 +142,17 @@ export class PurchasesApi extends Construct {
   /** One method per ROUTES entry behind the authorizer, and a CORS preflight on each resource. */
   private addRoutes(props: PurchasesApiProps): Record<string, apigw.Method> {
     // Request validation (body shape, field types, sizes) is done by the
-    // purchases function, so a 400 names the offending field and the local
-    // stack, which runs the same handler, validates identically.
-    const integrations = {
-      purchases: new apigw.LambdaIntegration(props.functions.purchases, {
+    // functions themselves, so a 400 names the offending field and the local
+    // stack, which runs the same handlers, validates identically.
+    const integration = (fn: lambda.IFunction) =>
+      new apigw.LambdaIntegration(fn, {
         proxy: true,
         allowTestInvoke: false,
         timeout: Duration.millis(INTEGRATION_TIMEOUT_MS),
-      }),
+      });
+    const integrations = {
+      purchases: integration(props.functions.purchases),
+      signOut: integration(props.functions.signOut),
     } satisfies Record<FunctionName, apigw.LambdaIntegration>;
 
     const corsOptions: apigw.CorsOptions = {

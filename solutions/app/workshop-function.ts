@@ -18,8 +18,10 @@ const entry = (relativeToSolutions: string): string =>
 
 /** Lambda entry file of each function named in ROUTES, plus the authorizer. */
 export const LAMBDA_ENTRIES = {
-  authorizer: entry("03-authorizer/lambda.ts"),
+  // Step 03's token check wrapped in step 07's session check (a signed-out session is refused).
+  authorizer: entry("07-sessions/authorizer-lambda.ts"),
   purchases: entry("05-tenant-scoped-lambda/lambda.ts"),
+  signOut: entry("07-sessions/sign-out-lambda.ts"),
 } as const satisfies Record<FunctionName | "authorizer", string>;
 
 export interface WorkshopFunctionProps {

@@ -7,9 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Aspects } from "aws-cdk-lib";
+import { App, Aspects, type CfnElement } from "aws-cdk-lib";
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
+import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AUTHORIZER,
@@ -21,8 +22,12 @@ import {
   STAGE_NAME,
   STAGE_THROTTLING,
 } from "../../shared/runtime/purchases-api.ts";
+import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
 import { DEFAULT_CORS_ALLOW_ORIGINS } from "./cors-origins.ts";
 import { OUTPUT_KEYS, STACK_NAME } from "../../shared/outputs-file.ts";
+import { synthesizeUserPool } from "../../shared/local-stack/cognito/user-pool-definition.ts";
+import { revocationRecordLifetimeSeconds } from "../../shared/runtime/token-lifetimes.ts";
+import { REVOCATION_KEY, REVOCATION_TTL_ATTRIBUTE } from "../07-sessions/revocations.ts";
 import { AuthWorkshopStack } from "./workshop-stack.ts";
 
 type CfnResource = { Type: string; Properties?: Record<string, any>; DeletionPolicy?: string; DependsOn?: string[] };
@@ -94,6 +99,19 @@ function functionWithEnv(name: string): [string, CfnResource] {
   expect(found, `one function with ${name}`).toHaveLength(1);
   return found[0]!;
 }
+
+/** The logical ID and template resource of one of the stack's constructs (its CloudFormation resource). */
+function resourceOf(construct: IConstruct): [string, CfnResource] {
+  const logicalId = stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+  const resource = resources[logicalId];
+  expect(resource, `${construct.node.path} is in the template as ${logicalId}`).toBeDefined();
+  return [logicalId, resource!];
+}
+
+const authorizerFunction = () => resourceOf(stack.authorizerFunction);
+const signOutFunction = () => resourceOf(stack.functions.signOut);
+const purchasesTable = () => resourceOf(stack.purchasesTable.table);
+const revocationsTable = () => resourceOf(stack.revocations.table);
 
 function roleOf(fn: CfnResource): string {
   return fn.Properties!.Role["Fn::GetAtt"][0];
@@ -219,7 +237,7 @@ describe("app client", () => {
 
 describe("purchases table", () => {
   it("is keyed by tenant, on demand, with PITR and encryption, destroyed with the stack", () => {
-    const [, table] = onlyOne("AWS::DynamoDB::Table");
+    const [, table] = purchasesTable();
     expect(table.Properties!.KeySchema).toEqual([
       { AttributeName: "tenantId", KeyType: "HASH" },
       { AttributeName: "purchaseId", KeyType: "RANGE" },
@@ -237,7 +255,7 @@ describe("purchases table", () => {
   });
 
   it("the purchases function may touch only the table, with the five item actions and never Scan", () => {
-    const [tableId] = onlyOne("AWS::DynamoDB::Table");
+    const [tableId] = purchasesTable();
     const [, fn] = functionWithEnv("TABLE_NAME");
     expect(fn.Properties!.Environment.Variables.TABLE_NAME).toEqual({ Ref: tableId });
 
@@ -271,12 +289,86 @@ describe("purchases table", () => {
   });
 });
 
+describe("session revocations (step 07)", () => {
+  /** Every statement of a function's role but its log group's (each function's logs are tested below). */
+  const nonLogStatements = (fn: CfnResource) =>
+    statementsOfRole(roleOf(fn)).filter(
+      (statement) => !asArray(statement.Action).every((action: string) => action.startsWith("logs:")),
+    );
+
+  it("the stack has two tables: the purchases and the revocation records", () => {
+    expect(
+      ofType("AWS::DynamoDB::Table")
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([purchasesTable()[0], revocationsTable()[0]].sort());
+  });
+
+  it("the revocations table is keyed by pk alone, expires records on expiresAt, on demand, PITR, encrypted, destroyed with the stack", () => {
+    // The names revocations.ts reads and writes (the construct takes them from there).
+    expect([REVOCATION_KEY, REVOCATION_TTL_ATTRIBUTE]).toEqual(["pk", "expiresAt"]);
+    const [, table] = revocationsTable();
+    expect(table.Properties!.KeySchema).toEqual([{ AttributeName: "pk", KeyType: "HASH" }]);
+    expect(table.Properties!.AttributeDefinitions).toEqual([{ AttributeName: "pk", AttributeType: "S" }]);
+    expect(table.Properties!.TimeToLiveSpecification).toEqual({ AttributeName: "expiresAt", Enabled: true });
+    expect(table.Properties!.BillingMode).toBe("PAY_PER_REQUEST");
+    expect(table.Properties!.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties!.SSESpecification?.SSEEnabled).toBe(true);
+    expect(table.Properties!.GlobalSecondaryIndexes).toBeUndefined();
+    expect(table.DeletionPolicy).toBe("Delete");
+  });
+
+  it("the authorizer may only GetItem on the revocations table: no PutItem, no Scan, nothing else", () => {
+    const [revocationsId] = revocationsTable();
+    const statements = nonLogStatements(authorizerFunction()[1]);
+    expect(statements).toEqual([
+      { Action: "dynamodb:GetItem", Effect: "Allow", Resource: { "Fn::GetAtt": [revocationsId, "Arn"] } },
+    ]);
+    const actions = statements.flatMap((statement) => asArray(statement.Action));
+    expect(actions).not.toContain("dynamodb:PutItem");
+    expect(actions).not.toContain("dynamodb:Scan");
+    expect(resources[roleOf(authorizerFunction()[1])]!.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+  });
+
+  it("the sign-out function may PutItem on the revocations table and AdminUserGlobalSignOut on this pool, nothing more", () => {
+    const [revocationsId] = revocationsTable();
+    const [poolId] = onlyOne("AWS::Cognito::UserPool");
+    const statements = nonLogStatements(signOutFunction()[1]);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Action: "dynamodb:PutItem", Effect: "Allow", Resource: { "Fn::GetAtt": [revocationsId, "Arn"] } },
+        { Action: "cognito-idp:AdminUserGlobalSignOut", Effect: "Allow", Resource: { "Fn::GetAtt": [poolId, "Arn"] } },
+      ]),
+    );
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      expect(statement.Condition).toBeUndefined();
+      expect(asArray(statement.Resource)).not.toContain("*");
+      for (const action of asArray(statement.Action)) {
+        expect(action).not.toMatch(/\*/);
+        expect(action).not.toBe("cognito-idp:*");
+      }
+    }
+    expect(resources[roleOf(signOutFunction()[1])]!.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+  });
+
+  it("no other role may touch the revocations table or sign users out", () => {
+    const [revocationsId] = revocationsTable();
+    const allowed = new Set([roleOf(authorizerFunction()[1]), roleOf(signOutFunction()[1])]);
+    for (const [roleId] of ofType("AWS::IAM::Role").filter(([id]) => !allowed.has(id))) {
+      const json = JSON.stringify(statementsOfRole(roleId));
+      expect(json, roleId).not.toContain(`"${revocationsId}"`);
+      expect(json, roleId).not.toContain("cognito-idp:");
+    }
+  });
+});
+
 // ---- functions --------------------------------------------------------------
 
 describe("functions", () => {
   it("run on the latest Node.js on arm64, with 256 MB, the shared timeouts and source maps", () => {
     const functions = ofType("AWS::Lambda::Function");
-    expect(functions).toHaveLength(2);
+    expect(functions).toHaveLength(3);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: "nodejs24.x",
@@ -290,7 +382,8 @@ describe("functions", () => {
 
   it("time out after the shared settings' seconds (the local gateway enforces the same)", () => {
     expect(functionWithEnv("TABLE_NAME")[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.purchases);
-    expect(functionWithEnv("USER_POOL_ID")[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.authorizer);
+    expect(authorizerFunction()[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.authorizer);
+    expect(signOutFunction()[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.signOut);
   });
 
   it("each logs to its own log group and may write to it only", () => {
@@ -306,20 +399,45 @@ describe("functions", () => {
     }
   });
 
-  it("the authorizer knows the user pool and the app client", () => {
+  it("the authorizer knows the user pool, the app client and the revocations table", () => {
     const [poolId] = onlyOne("AWS::Cognito::UserPool");
     const [clientId] = onlyOne("AWS::Cognito::UserPoolClient");
-    const [, fn] = functionWithEnv("USER_POOL_ID");
-    expect(fn.Properties!.Environment.Variables).toMatchObject({
+    const [revocationsId] = revocationsTable();
+    const [, fn] = authorizerFunction();
+    expect(fn.Properties!.Environment.Variables).toEqual({
       USER_POOL_ID: { Ref: poolId },
       USER_POOL_CLIENT_ID: { Ref: clientId },
+      REVOCATIONS_TABLE_NAME: { Ref: revocationsId },
+      NODE_OPTIONS: "--enable-source-maps",
     });
+  });
+
+  it("the sign-out function knows the revocations table, the pool, the client, the records' lifetime and CORS", () => {
+    const [poolId] = onlyOne("AWS::Cognito::UserPool");
+    const [clientId] = onlyOne("AWS::Cognito::UserPoolClient");
+    const [revocationsId] = revocationsTable();
+    const [, fn] = signOutFunction();
+    expect(fn.Properties!.Environment.Variables).toEqual({
+      REVOCATIONS_TABLE_NAME: { Ref: revocationsId },
+      USER_POOL_ID: { Ref: poolId },
+      USER_POOL_CLIENT_ID: { Ref: clientId },
+      REVOCATION_RECORD_LIFETIME_SECONDS: expect.any(String),
+      CORS_ALLOW_ORIGIN: DEFAULT_CORS_ALLOW_ORIGINS[0],
+      NODE_OPTIONS: "--enable-source-maps",
+    });
+  });
+
+  it("revocation records live as long as a token can: 30 days of refresh token plus an hour of ID token, as locally", () => {
+    const lifetime = Number(signOutFunction()[1].Properties!.Environment.Variables.REVOCATION_RECORD_LIFETIME_SECONDS);
+    expect(lifetime).toBe(30 * 86_400 + 3_600);
+    // The local stack computes it from the synthesized TenantUserPool: the two cannot disagree.
+    expect(lifetime).toBe(revocationRecordLifetimeSeconds(synthesizeUserPool().client));
   });
 
   it("every log group has a retention and goes with the stack", () => {
     const groups = ofType("AWS::Logs::LogGroup");
-    // two functions, access logs, execution logs
-    expect(groups.length).toBeGreaterThanOrEqual(4);
+    // three functions, access logs, execution logs
+    expect(groups.length).toBeGreaterThanOrEqual(5);
     for (const [, group] of groups) {
       expect(group.Properties!.RetentionInDays).toBeGreaterThan(0);
       expect(group.DeletionPolicy).toBe("Delete");
@@ -328,16 +446,32 @@ describe("functions", () => {
 });
 
 describe("bundles", () => {
-  it("the authorizer is a small ES module without the AWS SDK", () => {
-    const [, fn] = functionWithEnv("USER_POOL_ID");
+  it("the authorizer is a small ES module that takes only the DynamoDB clients from the runtime's AWS SDK", () => {
+    const [, fn] = authorizerFunction();
     const bundle = bundleOf(fn);
     console.info(`authorizer bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB minified (${bundle.path})`);
     expect(bundle.code).toMatch(/^import\s*\{\s*createRequire\s*\}\s*from\s*["']module["']/);
     expect(bundle.code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
-    expect(bundle.code).not.toMatch(/@aws-sdk\/|@smithy\/|["']aws-sdk["']/);
+    // Step 07's session check reads the revocation records: the SDK's DynamoDB clients come from the
+    // Lambda runtime, imported, never embedded (the size limit below would catch an embedded SDK).
+    const sdk = new Set(["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb"]);
     for (const specifier of runtimeImports(bundle.code))
-      expect(isNodeBuiltin(specifier), `imports ${specifier}`).toBe(true);
+      expect(isNodeBuiltin(specifier) || sdk.has(specifier), `imports ${specifier}`).toBe(true);
+    expect(bundle.code).not.toMatch(/["']aws-sdk["']/);
     expect(bundle.bytes).toBeLessThan(100 * 1024);
+  });
+
+  it("the sign-out function bundles everything but the runtime's AWS SDK", () => {
+    const [, fn] = signOutFunction();
+    const bundle = bundleOf(fn);
+    console.info(`sign-out bundle: ${(bundle.bytes / 1024).toFixed(1)} KiB minified (${bundle.path})`);
+    expect(bundle.code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    const imports = runtimeImports(bundle.code);
+    expect(imports).toContain("@aws-sdk/lib-dynamodb");
+    expect(imports).toContain("@aws-sdk/client-cognito-identity-provider");
+    for (const specifier of imports) {
+      expect(isNodeBuiltin(specifier) || specifier.startsWith("@aws-sdk/"), `imports ${specifier}`).toBe(true);
+    }
   });
 
   it("the purchases function bundles everything but the runtime's AWS SDK", () => {
@@ -373,14 +507,30 @@ describe("REST API", () => {
   });
 
   it("routes each method to the function ROUTES names", () => {
-    const [purchasesId] = functionWithEnv("TABLE_NAME");
+    const functionIds = Object.fromEntries(
+      Object.entries(stack.functions).map(([name, fn]) => [name, resourceOf(fn)[0]]),
+    ) as Record<FunctionName, string>;
+    expect(functionIds.purchases).toBe(functionWithEnv("TABLE_NAME")[0]);
     for (const [, method] of ofType("AWS::ApiGateway::Method").filter(
       ([, m]) => m.Properties!.HttpMethod !== "OPTIONS",
     )) {
       const route = ROUTES.find((r) => `${r.method} ${r.path}` === methodRoute(method))!;
-      expect(route.function).toBe("purchases");
-      expect(JSON.stringify(method.Properties!.Integration.Uri)).toContain(`"${purchasesId}"`);
+      const uri = JSON.stringify(method.Properties!.Integration.Uri);
+      expect(uri).toContain(`"${functionIds[route.function]}"`);
+      for (const [name, id] of Object.entries(functionIds))
+        if (name !== route.function) expect(uri, `${methodRoute(method)} is not ${name}`).not.toContain(`"${id}"`);
     }
+  });
+
+  it("POST /sign-out is behind the TOKEN authorizer and calls the sign-out function", () => {
+    const [authorizerId] = onlyOne("AWS::ApiGateway::Authorizer");
+    const [signOutId] = signOutFunction();
+    const signOut = ofType("AWS::ApiGateway::Method").filter(([, m]) => methodRoute(m) === "POST /sign-out");
+    expect(signOut).toHaveLength(1);
+    const [, method] = signOut[0]!;
+    expect(method.Properties).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: { Ref: authorizerId } });
+    expect(method.Properties!.Integration.Type).toBe("AWS_PROXY");
+    expect(JSON.stringify(method.Properties!.Integration.Uri)).toContain(`"${signOutId}"`);
   });
 
   it("authorizer: TOKEN on the Authorization header, results cached 300 s", () => {
@@ -391,7 +541,7 @@ describe("REST API", () => {
       AuthorizerResultTtlInSeconds: AUTHORIZER.resultsCacheTtlSeconds,
     });
     expect(AUTHORIZER.resultsCacheTtlSeconds).toBe(300);
-    const [authorizerFunctionId] = functionWithEnv("USER_POOL_ID");
+    const [authorizerFunctionId] = authorizerFunction();
     expect(JSON.stringify(authorizer.Properties!.AuthorizerUri)).toContain(`"${authorizerFunctionId}"`);
   });
 

@@ -2,6 +2,8 @@
  * The deployed system, in the order a request meets it (README, "The flow you
  * build"): the Cognito user pool (steps 1-2), API Gateway and its TOKEN
  * authorizer (3-6), the purchases function (6-8) and its DynamoDB table (7).
+ * Step 07 adds POST /sign-out and the revocation records the authorizer
+ * checks (4), so a signed-out session's tokens are refused.
  *
  * Each part is a construct of its own; this file only wires them together.
  * Routes, roles, CORS, throttling and timeouts come from
@@ -17,6 +19,9 @@ import { STACK_NAME, type DeployedOutputs } from "../../shared/outputs-file.ts";
 import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import { TenantPurchasesTable } from "../05-tenant-scoped-lambda/purchases-table.ts";
+import { SessionRevocationsTable } from "../07-sessions/revocations-table.ts";
+import { revocationRecordLifetimeSeconds } from "../../shared/runtime/token-lifetimes.ts";
+import { deployedTokenValidities } from "./client-token-lifetimes.ts";
 import { CORS_ORIGINS_CONTEXT_KEY, corsOriginsFromContext, responseOriginOf } from "./cors-origins.ts";
 import { suppressAcceptedNagFindings } from "./nag-suppressions.ts";
 import { PurchasesApi } from "./purchases-api-construct.ts";
@@ -48,6 +53,8 @@ export interface AuthWorkshopStackProps extends StackProps {
 export class AuthWorkshopStack extends Stack {
   public readonly identity: TenantUserPool;
   public readonly purchasesTable: TenantPurchasesTable;
+  /** Signed-out sessions and users (step 07): the authorizer reads them, sign-out writes them. */
+  public readonly revocations: SessionRevocationsTable;
   /** The API's functions by the name ROUTES uses for them. */
   public readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
   public readonly authorizerFunction: nodejs.NodejsFunction;
@@ -80,18 +87,46 @@ export class AuthWorkshopStack extends Stack {
       },
     });
     this.purchasesTable.grantTenantDataAccess(purchasesFunction);
-    this.functions = { purchases: purchasesFunction };
 
-    // 4-5. The authorizer verifies the ID token against this pool and app client, returns policy and context.
+    // 4. Signed-out sessions (origin_jti) and users (a cut-off), each record kept as long as a token it refuses
+    // could be presented, then deleted by DynamoDB's TTL.
+    this.revocations = new SessionRevocationsTable(this, "Revocations", { removalPolicy: RemovalPolicy.DESTROY });
+
+    // 6-8. POST /sign-out records the caller's session (or, everywhere, the user) as revoked, then ends it
+    // at Cognito: RevokeToken for this device (a public API, no IAM), AdminUserGlobalSignOut for every device.
+    // The records' lifetime comes from this stack's own app client, as deployed (client-token-lifetimes.ts).
+    const signOutFunction = workshopFunction(this, "SignOutFunction", {
+      entry: LAMBDA_ENTRIES.signOut,
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.signOut,
+      description: "POST /sign-out: revokes the caller's session (or all their sessions) at Cognito and for the API",
+      environment: {
+        REVOCATIONS_TABLE_NAME: this.revocations.table.tableName,
+        USER_POOL_ID: userPool.userPoolId,
+        USER_POOL_CLIENT_ID: userPoolClient.userPoolClientId,
+        REVOCATION_RECORD_LIFETIME_SECONDS: String(
+          revocationRecordLifetimeSeconds(deployedTokenValidities(userPoolClient)),
+        ),
+        CORS_ALLOW_ORIGIN: responseOriginOf(this.corsAllowOrigins),
+      },
+    });
+    this.revocations.grantRevocationWrites(signOutFunction);
+    userPool.grant(signOutFunction, "cognito-idp:AdminUserGlobalSignOut");
+    this.functions = { purchases: purchasesFunction, signOut: signOutFunction };
+
+    // 4-5. The authorizer verifies the ID token against this pool and app client, refuses a revoked session,
+    // returns policy and context. It may only read the revocation records, one by one.
     this.authorizerFunction = workshopFunction(this, "AuthorizerFunction", {
       entry: LAMBDA_ENTRIES.authorizer,
       timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.authorizer,
-      description: "TOKEN authorizer: verifies the Cognito ID token, returns the role's policy and the tenant context",
+      description:
+        "TOKEN authorizer: verifies the Cognito ID token and its session, returns the role's policy and the tenant context",
       environment: {
         USER_POOL_ID: userPool.userPoolId,
         USER_POOL_CLIENT_ID: userPoolClient.userPoolClientId,
+        REVOCATIONS_TABLE_NAME: this.revocations.table.tableName,
       },
     });
+    this.revocations.grantRevocationReads(this.authorizerFunction);
 
     // 3, 6, 8. API Gateway sends the token to the authorizer, enforces its policy and calls the function.
     // The CDK leaves the id "Default" out of logical IDs: the API's resources keep the IDs they had before
