@@ -50,9 +50,10 @@ function suppressApiFindings(api: PurchasesApi): void {
         reason:
           "The method is protected by a Lambda TOKEN authorizer that verifies the Cognito user pool ID token " +
           "(signature against the pool's JWKS, issuer, audience = this app client, token_use = id, expiry) " +
-          "with aws-jwt-verify. A COGNITO_USER_POOLS authorizer cannot do what the workshop needs: " +
-          "require custom:tenantId, map cognito:groups to a per-role IAM policy (viewer read-only, " +
-          "admin-only DELETE) and pass a flat tenant context to the integration.",
+          "with aws-jwt-verify, and refuses a signed-out session (step 07's revocation records). " +
+          "A COGNITO_USER_POOLS authorizer cannot do what the workshop needs: require custom:tenantId, " +
+          "map cognito:groups to a per-role IAM policy (viewer read-only, admin-only DELETE), pass a flat " +
+          "tenant context to the integration and check the session against the revocation records.",
       },
     ]);
   }
@@ -64,8 +65,10 @@ function suppressApiFindings(api: PurchasesApi): void {
         "Requests are validated by the purchases function: a body over 16 KiB is refused with a 413 before it is " +
         "parsed, any other body is validated strictly (unknown fields, types, sizes) and answered with a 400 naming " +
         "at most five fields, the rest counted and echoed names cut to 64 characters, as the API contract requires; " +
-        "the local stack runs the same code. An API Gateway model would duplicate the schema and answer with a " +
-        "generic message; API Gateway's own 10 MB payload limit stays in front.",
+        "the local stack runs the same code. POST /sign-out's function validates its body as strictly (a JSON object " +
+        "with a non-empty refreshToken and an optional boolean everywhere, nothing else) and names the field in its " +
+        "400. An API Gateway model would duplicate the schemas and answer with a generic message; API Gateway's own " +
+        "10 MB payload limit stays in front.",
     },
   ]);
 
