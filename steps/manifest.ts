@@ -28,6 +28,8 @@ export interface StepEntry {
   youWrite: string;
   /** The starter files with TODOs, and theirs. */
   todos: Readonly<Record<string, readonly StepTodo[]>>;
+  /** After the step 06 capstone: optional, listed as "going further". */
+  goingFurther?: boolean;
 }
 
 export const STEPS: readonly StepEntry[] = [
@@ -458,6 +460,125 @@ export const STEPS: readonly StepEntry[] = [
           more: [
             "GET and an admin's DELETE of bob's purchase id from alice's tenant: exactly 404, as for an id that never existed; bob still reads it (200).",
             'expect((await api.call("GET", `/purchases/${bobsPurchaseId}`, { token: alice.idToken })).status).toBe(404); expect((await api.call("DELETE", `/purchases/${bobsPurchaseId}`, { token: anne.idToken })).status).toBe(404);',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    number: 7,
+    slug: "07-sessions",
+    title: "A session's life",
+    flowSteps: "1, 2, 4",
+    youWrite: "refresh, TOTP MFA, password reset, and a sign-out the authorizer honours",
+    goingFurther: true,
+    todos: {
+      "totp.ts": [
+        {
+          number: 1,
+          concept: "HOTP: an HMAC of a counter, cut to a few digits by dynamic truncation (RFC 4226, section 5.3).",
+          docs: "https://www.rfc-editor.org/rfc/rfc4226#section-5.3",
+          more: [
+            "The counter as 8 bytes, big-endian (Buffer.alloc(8).writeBigUInt64BE); HMAC it with the key (createHmac(algorithm, key)); the offset is the low 4 bits of the MAC's last byte; read 4 bytes there as a big-endian number, clear its top bit, take it modulo 10^digits and pad with zeros.",
+            'const message = Buffer.alloc(8); message.writeBigUInt64BE(counter); const mac = createHmac(algorithm, key).update(message).digest(); const offset = mac.readUInt8(mac.length - 1) & 0x0f; const binary = mac.readUInt32BE(offset) & 0x7fffffff; return String(binary % 10 ** digits).padStart(digits, "0");',
+          ],
+        },
+        {
+          number: 2,
+          concept: "TOTP: HOTP whose counter is the time, in whole steps since the Unix epoch (RFC 6238, section 4).",
+          docs: "https://www.rfc-editor.org/rfc/rfc6238#section-4",
+          more: [
+            "The counter T is floor(unixSeconds / stepSeconds): round down, never to the nearest. hotp takes it as a BigInt, with the digits and the algorithm.",
+            "return hotp(key, BigInt(Math.floor(unixSeconds / stepSeconds)), digits, algorithm);",
+          ],
+        },
+      ],
+      "session.ts": [
+        {
+          number: 3,
+          concept:
+            "When to refresh: the ID token's own exp claim, a margin before it, and one refresh shared by concurrent callers.",
+          docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html",
+          more: [
+            "Read exp with expirySeconds(idToken) (seconds; now() is milliseconds). More than the margin left: return the token. Otherwise await this.refresh() and return the new ID token from this.#current().",
+            "const { idToken } = this.#current(); if (expirySeconds(idToken) * 1000 - this.#now() > this.#marginMs) return idToken; await this.refresh(); return this.#current().idToken;",
+          ],
+        },
+        {
+          number: 4,
+          concept:
+            "Retry after a 401 exactly once: the token may have been revoked or expired in flight; a second 401 is the answer.",
+          more: [
+            "const first = await send(); anything but 401 is returned. After a 401: await this.refresh(), then return send()'s answer, whatever it is.",
+            "const first = await send(); if (first.status !== 401) return first; await this.refresh(); return send();",
+          ],
+        },
+        {
+          number: 5,
+          concept:
+            "Cognito's refusal of a refresh token: NotAuthorizedException (expired, revoked, signed out), as opposed to a failure that may pass.",
+          docs: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html#API_InitiateAuth_Errors",
+          more: [
+            "isRefusal(error) says whether Cognito refused. Refused: this.end() (forget the tokens) and throw new SignedOutError(). Not refused: rethrow the error as it is, tokens kept.",
+            "if (!isRefusal(error)) throw error; this.end(); throw new SignedOutError();",
+          ],
+        },
+      ],
+      "mfa.ts": [
+        {
+          number: 6,
+          concept:
+            "TOTP enrolment: VerifySoftwareToken proves the app holds the secret; SetUserMFAPreference turns TOTP on.",
+          docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa-totp.html",
+          more: [
+            'Verify first (VerifySoftwareTokenCommand with AccessToken and UserCode; its Status must be "SUCCESS"), and only then SetUserMFAPreferenceCommand with SoftwareTokenMfaSettings { Enabled: true, PreferredMfa: true }: a refused code leaves MFA off.',
+            'const verified = await cognito.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: code })); if (verified.Status !== "SUCCESS") throw new Error(`Cognito did not accept the code (${verified.Status}).`); await cognito.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));',
+          ],
+        },
+        {
+          number: 7,
+          concept:
+            "The SOFTWARE_TOKEN_MFA challenge: RespondToAuthChallenge with the challenge's Session, the USERNAME and SOFTWARE_TOKEN_MFA_CODE.",
+          docs: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html",
+          more: [
+            "No ChallengeName: return tokensOf(first.AuthenticationResult). SOFTWARE_TOKEN_MFA: send RespondToAuthChallengeCommand with ClientId, the ChallengeName, Session: first.Session and ChallengeResponses { USERNAME, SOFTWARE_TOKEN_MFA_CODE: await totpCode() }; return tokensOf of its AuthenticationResult. Any other challenge: throw, naming it.",
+            'if (!first.ChallengeName) return tokensOf(first.AuthenticationResult); if (first.ChallengeName !== "SOFTWARE_TOKEN_MFA") throw new Error(`Cognito asks for the ${first.ChallengeName} challenge`); const answer = await cognito.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: "SOFTWARE_TOKEN_MFA", Session: first.Session, ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: await totpCode() } })); return tokensOf(answer.AuthenticationResult);',
+          ],
+        },
+      ],
+      "password-reset.ts": [
+        {
+          number: 8,
+          concept:
+            "User existence errors: why a reset must answer an unknown address as a known one (PreventUserExistenceErrors).",
+          docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html",
+          more: [
+            "The error's name is Cognito's exception. InvalidPasswordException (and InvalidParameterException, Cognito's check under 6 characters): a ResetError saying the policy refused it. CodeMismatchException, ExpiredCodeException and UserNotFoundException: one and the same sentence. Anything else: rethrow.",
+            'const name = (error as { name?: string }).name ?? ""; if (name === "InvalidPasswordException" || name === "InvalidParameterException") throw new ResetError("InvalidPasswordException", "The new password does not meet the pool\'s password policy."); if (["CodeMismatchException", "ExpiredCodeException", "UserNotFoundException"].includes(name)) throw new ResetError(name, "That code is wrong or has expired: ask for a new one."); throw error;',
+          ],
+        },
+      ],
+      "session-check.ts": [
+        {
+          number: 9,
+          concept:
+            "origin_jti and auth_time: the claims that tie every token of one sign-in together, refreshed ones included.",
+          docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html",
+          more: [
+            "No string origin_jti or no numeric auth_time: return a reason (fail closed). Look up records.session(origin_jti) and records.user(sub) (together, with Promise.all). A session record: refused. A user record whose revokedAt is at or after auth_time: refused (same second included). Otherwise undefined.",
+            'if (typeof originJti !== "string" || !originJti) return "no origin_jti"; if (typeof authTime !== "number") return "no auth_time"; const [session, user] = await Promise.all([records.session(originJti), records.user(sub)]); if (session) return "its session was signed out"; if (user && authTime <= user.revokedAt) return "its user was signed out everywhere"; return undefined;',
+          ],
+        },
+      ],
+      "sign-out-handler.ts": [
+        {
+          number: 10,
+          concept:
+            "Revocation that holds: Cognito's RevokeToken and AdminUserGlobalSignOut end refresh, but only your records stop ID tokens already issued.",
+          docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/token-revocation.html",
+          more: [
+            "revokedAt = whole seconds of now(); expiresAt = revokedAt + config.recordLifetimeSeconds. Write the record first (revokeUser(userId) for everywhere, revokeSession(sessionId) otherwise), then Cognito (signOutEverywhere(userId), or revokeRefreshToken(refreshToken): false means a 400). Answer 204 with the CORS headers.",
+            'const revokedAt = Math.floor(now() / 1000); const record = { revokedAt, expiresAt: revokedAt + config.recordLifetimeSeconds }; if (everywhere) { await config.revocations.revokeUser(userId, record); await config.cognito.signOutEverywhere(userId); } else { await config.revocations.revokeSession(sessionId, record); if (!(await config.cognito.revokeRefreshToken(refreshToken))) return json(400, { message: "Invalid request: refreshToken is not a refresh token of this app" }); } return { statusCode: 204, headers: { ...cors }, body: "" };',
           ],
         },
       ],

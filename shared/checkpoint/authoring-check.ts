@@ -18,7 +18,8 @@ export function todoNumbers(source: string): Set<number> {
 /** The README row a step must have in the table of steps. */
 export function readmeRow(step: StepEntry): string {
   const label = `${String(step.number).padStart(2, "0")} ${step.title}`;
-  return `| [${label}](steps/${step.slug}/README.md) | ${step.flowSteps} | ${step.youWrite} | \`npm run check:step-${step.number}\` |`;
+  const further = step.goingFurther ? " (going further)" : "";
+  return `| [${label}](steps/${step.slug}/README.md)${further} | ${step.flowSteps} | ${step.youWrite} | \`npm run check:step-${step.number}\` |`;
 }
 
 /** What can be checked without running a checkpoint: folders, files, TODO comments, scripts, README rows. */

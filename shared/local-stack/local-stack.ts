@@ -5,6 +5,7 @@
  * the tests alike.
  */
 import { Agent } from "node:http";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { AUTHORIZER, CORS, LOCAL_WEB_APP_ORIGIN, ROUTES, STAGE_NAME } from "../runtime/purchases-api.ts";
@@ -13,13 +14,19 @@ import {
   createPurchasesHandler,
   type PurchasesHandlerConfig,
 } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
+import { cognitoSignOut } from "../../solutions/07-sessions/cognito-sessions.ts";
+import { RevocationTable } from "../../solutions/07-sessions/revocations.ts";
+import { withSessionCheck } from "../../solutions/07-sessions/session-authorizer.ts";
+import type { whyRefused } from "../../solutions/07-sessions/session-check.ts";
+import { createSignOutHandler, type SignOutHandlerConfig } from "../../solutions/07-sessions/sign-out-handler.ts";
+import { revocationRecordLifetimeSeconds } from "../runtime/token-lifetimes.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
 import { startLocalApiGateway } from "./api-gateway/index.ts";
 import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito/cognito-emulator.ts";
 import type { UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
-import { createPurchasesTable } from "./purchases-table-local.ts";
+import { createPurchasesTable, createRevocationsTable } from "./purchases-table-local.ts";
 import type { StackOutputs } from "../outputs-file.ts";
 
 export const LOCAL_REGION = "us-east-1";
@@ -42,6 +49,9 @@ export interface LocalStackOptions {
   userPoolConstruct?: UserPoolConstruct;
   createAuthorizer?: (config: AuthorizerConfig) => Promise<TokenAuthorizer> | TokenAuthorizer;
   createPurchasesHandler?: (config: PurchasesHandlerConfig) => ProxyFunction;
+  /** The session check after the authorizer, and the POST /sign-out handler (step 07). */
+  whyRefused?: typeof whyRefused;
+  createSignOutHandler?: (config: SignOutHandlerConfig) => ProxyFunction;
   /** Methods served without the authorizer (a misconfiguration the validation step's mutants need). */
   methodsWithoutAuthorizer?: readonly string[];
   /**
@@ -49,10 +59,12 @@ export interface LocalStackOptions {
    * should be; a caller that raises it must say why (a load test of the handler).
    */
   throttle?: import("./api-gateway/index.ts").ThrottleSettings;
+  /** The gateway's clock (authorizer cache, throttle), in ms: a check moves it to expire cached policies. */
+  gatewayClock?: () => number;
 }
 
 export interface LocalStack {
-  outputs: StackOutputs & { CognitoEndpoint: string; DynamoDbEndpoint: string };
+  outputs: StackOutputs & { CognitoEndpoint: string; DynamoDbEndpoint: string; RevocationsTableName: string };
   cognito: CognitoEmulator;
   /** Calls the gateway made to the authorizer and answers it served from its cache. */
   gatewayStats: { authorizerInvocations: number; cacheHits: number };
@@ -85,16 +97,41 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
     });
     stops.push(async () => dynamoClient.destroy());
-    await createPurchasesTable(dynamoClient, tableName);
+    const revocationsTableName = `${STAGE_NAME}-revocations-local`;
+    await Promise.all([
+      createPurchasesTable(dynamoClient, tableName),
+      createRevocationsTable(dynamoClient, revocationsTableName),
+    ]);
+    const db = DynamoDBDocumentClient.from(dynamoClient);
+    const revocations = new RevocationTable(db, revocationsTableName);
 
-    const authorizer = await (options.createAuthorizer ?? createAuthorizer)({
+    // Step 03's token check, then step 07's session check, as the deployed authorizer (authorizer-lambda.ts).
+    const tokenAuthorizer = await (options.createAuthorizer ?? createAuthorizer)({
       userPoolId: cognito.userPoolId,
       clientId: cognito.userPoolClientId,
       jwksUrl: cognito.jwksUrl,
       logRejection: (reason) => log(`authorizer: token rejected (${reason})`),
     });
+    const authorizer = withSessionCheck(tokenAuthorizer, {
+      records: revocations,
+      whyRefused: options.whyRefused,
+      logRejection: (reason) => log(`authorizer: ${reason}`),
+    });
+    const cognitoClient = new CognitoIdentityProviderClient({
+      endpoint: cognito.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(async () => cognitoClient.destroy());
+    const signOut = (options.createSignOutHandler ?? createSignOutHandler)({
+      revocations,
+      cognito: cognitoSignOut(cognitoClient, cognito.userPoolId, cognito.userPoolClientId),
+      recordLifetimeSeconds: revocationRecordLifetimeSeconds(cognito.definition.client),
+      corsAllowOrigin: LOCAL_WEB_APP_ORIGIN,
+      logError: (message, error) => log(`sign-out: ${message}: ${String(error)}`),
+    });
     const purchases = (options.createPurchasesHandler ?? createPurchasesHandler)({
-      db: DynamoDBDocumentClient.from(dynamoClient),
+      db,
       tableName,
       corsAllowOrigin: LOCAL_WEB_APP_ORIGIN,
       logError: (message, error) => log(`purchases: ${message}: ${String(error)}`),
@@ -102,7 +139,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const gateway = await startLocalApiGateway({
       routes: ROUTES,
-      functions: { purchases },
+      functions: { purchases, signOut },
       authorizer,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
@@ -113,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       throttle: options.throttle,
       port: options.apiPort,
       methodsWithoutAuthorizer: options.methodsWithoutAuthorizer,
+      clock: options.gatewayClock,
       log,
     });
     stops.push(gateway.close);
@@ -126,6 +164,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         TableName: tableName,
         CognitoEndpoint: cognito.endpoint,
         DynamoDbEndpoint: dynamodb.endpoint,
+        RevocationsTableName: revocationsTableName,
       },
       cognito,
       gatewayStats: gateway.stats,

@@ -12,8 +12,8 @@ export const DEFAULT_ROLE: Role = "member";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-/** The Lambda functions behind the API (one today; the key names the function). */
-export type FunctionName = "purchases";
+/** The Lambda functions behind the API (the key names the function). */
+export type FunctionName = "purchases" | "signOut";
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -56,6 +56,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     roles: ["admin"],
     summary: "delete one purchase",
   },
+  {
+    method: "POST",
+    path: "/sign-out",
+    function: "signOut",
+    roles: ["viewer", "member", "admin"],
+    summary: "end this session, or every session of the caller (step 07)",
+  },
 ];
 
 /**
@@ -97,6 +104,7 @@ export const STAGE_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 /** Each Lambda function's timeout; a function still running then is a function error. */
 export const FUNCTION_TIMEOUT_SECONDS = {
   purchases: 10,
+  signOut: 10,
   authorizer: 10,
 } as const satisfies Record<FunctionName | "authorizer", number>;
 
