@@ -78,10 +78,12 @@ describe("selectPieces", () => {
       ["authorizer", "reference"],
       ["policy", "yours"],
       ["purchasesHandler", "reference"],
+      ["sessionCheck", "reference"],
+      ["signOutHandler", "reference"],
     ]);
     expect(summary).toContain(`policy: yours (${steps.root}/04-policy-and-context)`);
     expect(summary).toContain(`authorizer: reference, ${steps.root}/03-authorizer/authorizer.ts not found`);
-    expect(summary.split(" · ")).toHaveLength(4);
+    expect(summary.split(" · ")).toHaveLength(6);
     expect(warnings).toEqual([]);
   });
 
@@ -92,6 +94,8 @@ describe("selectPieces", () => {
       "steps/03-authorizer",
       "steps/04-policy-and-context",
       "steps/05-tenant-scoped-lambda",
+      "steps/07-sessions",
+      "steps/07-sessions",
     ]);
   });
 
@@ -100,7 +104,7 @@ describe("selectPieces", () => {
     const { choices, summary } = await selectPieces({ stepsRoot: steps.root, reference: true });
     expect(choices.every((c) => c.owner === "reference")).toBe(true);
     expect(summary).toBe(
-      "user pool: reference · authorizer: reference · policy: reference · purchases handler: reference",
+      "user pool: reference · authorizer: reference · policy: reference · purchases handler: reference · session check: reference · sign-out: reference",
     );
   });
 

@@ -14,6 +14,8 @@
  * | authorizer | `steps/03-authorizer/authorizer.ts` (`createAuthorizer`) | that file (TODOs 1–4), with the given files it imports from its folder |
  * | policy | `steps/04-policy-and-context/tenant-policy.ts` (`buildTenantPolicy`) | that file (TODOs 1–5) |
  * | purchases handler | `steps/05-tenant-scoped-lambda/purchases-handler.ts` (`createPurchasesHandler`) | it and `purchases-repository.ts` (TODOs 1–5), with the given `http-responses.ts`, `pagination.ts`, `purchase.ts`, `idempotent-create.ts`; not `purchases-table.ts` (TODOs 6–7), the CDK table, which the stack does not run |
+ * | session check | `steps/07-sessions/session-check.ts` (`whyRefused`) | that file (TODO 9): run after the authorizer, whoever's it is |
+ * | sign-out | `steps/07-sessions/sign-out-handler.ts` (`createSignOutHandler`) | that file (TODO 10); not `totp.ts`, `session.ts`, `mfa.ts`, `password-reset.ts`: client code, which the stack does not run |
  *
  * A piece is the learner's when none of its files calls `todo()` (comments
  * do not count). One that does not load (a syntax error, a missing export, a
@@ -28,12 +30,14 @@ import { TenantUserPool } from "../../solutions/02-user-pool/tenant-user-pool.ts
 import { createAuthorizer } from "../../solutions/03-authorizer/authorizer.ts";
 import { buildTenantPolicy } from "../../solutions/04-policy-and-context/tenant-policy.ts";
 import { createPurchasesHandler } from "../../solutions/05-tenant-scoped-lambda/purchases-handler.ts";
+import { whyRefused } from "../../solutions/07-sessions/session-check.ts";
+import { createSignOutHandler } from "../../solutions/07-sessions/sign-out-handler.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { synthesizeUserPool, type UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import type { LocalStackOptions } from "./local-stack.ts";
 import { firstLine } from "../first-line.ts";
 
-export type PieceId = "userPool" | "authorizer" | "policy" | "purchasesHandler";
+export type PieceId = "userPool" | "authorizer" | "policy" | "purchasesHandler" | "sessionCheck" | "signOutHandler";
 
 interface Piece<T> {
   id: PieceId;
@@ -96,10 +100,35 @@ const PIECES = {
     reference: createPurchasesHandler,
     check: isFunction("createPurchasesHandler"),
   } satisfies Piece<typeof createPurchasesHandler>,
+  sessionCheck: {
+    id: "sessionCheck",
+    label: "session check",
+    slug: "07-sessions",
+    entry: "session-check.ts",
+    exportName: "whyRefused",
+    reference: whyRefused,
+    check: isFunction("whyRefused"),
+  } satisfies Piece<typeof whyRefused>,
+  signOutHandler: {
+    id: "signOutHandler",
+    label: "sign-out",
+    slug: "07-sessions",
+    entry: "sign-out-handler.ts",
+    exportName: "createSignOutHandler",
+    reference: createSignOutHandler,
+    check: isFunction("createSignOutHandler"),
+  } satisfies Piece<typeof createSignOutHandler>,
 } as const;
 
 /** The pieces in step order. */
-export const PIECE_IDS: readonly PieceId[] = ["userPool", "authorizer", "policy", "purchasesHandler"];
+export const PIECE_IDS: readonly PieceId[] = [
+  "userPool",
+  "authorizer",
+  "policy",
+  "purchasesHandler",
+  "sessionCheck",
+  "signOutHandler",
+];
 
 export interface PieceChoice {
   id: PieceId;
@@ -120,7 +149,12 @@ export interface PieceChoice {
 export interface PieceSelection {
   choices: PieceChoice[];
   /** What to pass to startLocalStack. */
-  stackOptions: Required<Pick<LocalStackOptions, "userPoolConstruct" | "createAuthorizer" | "createPurchasesHandler">>;
+  stackOptions: Required<
+    Pick<
+      LocalStackOptions,
+      "userPoolConstruct" | "createAuthorizer" | "createPurchasesHandler" | "whyRefused" | "createSignOutHandler"
+    >
+  >;
   /** One line: "user pool: yours (steps/02-user-pool) · authorizer: reference, … · …". */
   summary: string;
   /** One line per learner piece that fell back because it does not load. */
@@ -181,6 +215,8 @@ export async function selectPieces(options: SelectOptions = {}): Promise<PieceSe
   const authorizer = (loaded.authorizer as typeof createAuthorizer | undefined) ?? createAuthorizer;
   const policy = (loaded.policy as typeof buildTenantPolicy | undefined) ?? buildTenantPolicy;
   const purchases = (loaded.purchasesHandler as typeof createPurchasesHandler | undefined) ?? createPurchasesHandler;
+  const sessionCheck = (loaded.sessionCheck as typeof whyRefused | undefined) ?? whyRefused;
+  const signOut = (loaded.signOutHandler as typeof createSignOutHandler | undefined) ?? createSignOutHandler;
   const owner = (id: PieceId) => choices.find((c) => c.id === id)!;
 
   return {
@@ -200,6 +236,14 @@ export async function selectPieces(options: SelectOptions = {}): Promise<PieceSe
           return purchases(config);
         } catch (error) {
           throw whose(owner("purchasesHandler"), "failed to start", error);
+        }
+      },
+      whyRefused: sessionCheck,
+      createSignOutHandler(config) {
+        try {
+          return signOut(config);
+        } catch (error) {
+          throw whose(owner("signOutHandler"), "failed to start", error);
         }
       },
     },
