@@ -4,6 +4,8 @@
  * Talks to the stack `npm run local` keeps running, or `--target aws` (which
  * needs `--password` or WORKSHOP_PASSWORD). An existing user keeps their own
  * tenant and groups: a note on stderr says so when they differ from the ask.
+ * `--json` prints the three tokens of that sign-in (step 07 signs out with the
+ * refresh token).
  */
 import { AuthError } from "../solutions/02-user-pool/auth-client.ts";
 import { runMain } from "./lib/cli-args.ts";
@@ -29,7 +31,8 @@ async function main() {
     const note = existed ? existingUserNote(request, tokens.idToken) : undefined;
     if (note) console.error(note);
     // The token alone on stdout, so that `TOKEN=$(npm run -s token -- ...)` works.
-    console.log(tokens.idToken);
+    const { idToken, accessToken, refreshToken } = tokens;
+    console.log(request.json ? JSON.stringify({ idToken, accessToken, refreshToken }) : idToken);
   } finally {
     await workshop.close();
   }

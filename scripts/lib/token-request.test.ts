@@ -13,7 +13,12 @@ describe("parseTokenArgs", () => {
       roleGiven: false,
       target: "local",
       password: LOCAL_TOKEN_PASSWORD,
+      json: false,
     });
+  });
+
+  it("--json asks for the three tokens", () => {
+    expect(parseTokenArgs(["alice@acme.example", "acme", "--json"], {}).json).toBe(true);
   });
 
   it("aws without a password is refused with one sentence that says how to give one", () => {

@@ -6,7 +6,7 @@ import { targetOf } from "./cli-args.ts";
 import { roleFromGroups } from "../../solutions/04-policy-and-context/tenant-policy.ts";
 
 export const TOKEN_USAGE =
-  "Usage: npm run token -- EMAIL TENANT [viewer|member|admin] [--target aws --password PASSWORD]";
+  "Usage: npm run token -- EMAIL TENANT [viewer|member|admin] [--json] [--target aws --password PASSWORD]";
 
 /**
  * The password of users `npm run token` creates on the local stack, whose
@@ -23,12 +23,18 @@ export interface TokenRequest {
   roleGiven: boolean;
   target: Target;
   password: string;
+  /** Print the three tokens as JSON, not the ID token alone. */
+  json: boolean;
 }
 
 export function parseTokenArgs(argv: string[], env: Record<string, string | undefined>): TokenRequest {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { target: { type: "string", default: "local" }, password: { type: "string" } },
+    options: {
+      target: { type: "string", default: "local" },
+      password: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
     allowPositionals: true,
   });
   const [email, tenantId, role] = positionals;
@@ -42,7 +48,15 @@ export function parseTokenArgs(argv: string[], env: Record<string, string | unde
       "--target aws needs the user's password: pass --password '…' or set WORKSHOP_PASSWORD (no default, so that nobody can sign in as the users this creates).",
     );
   }
-  return { email, tenantId, role: (role ?? "member") as Role, roleGiven: role !== undefined, target, password };
+  return {
+    email,
+    tenantId,
+    role: (role ?? "member") as Role,
+    roleGiven: role !== undefined,
+    target,
+    password,
+    json: values.json,
+  };
 }
 
 /**
