@@ -207,12 +207,17 @@ describe("the local identity pool, through @aws-sdk/client-cognito-identity", ()
       logins: { [PROVIDER]: "not-a-token" },
       refusal: "Invalid login token. Not a valid OpenId Connect identity token.",
     },
-  ])("GetId refuses $name with NotAuthorizedException", async ({ logins, refusal: message }) => {
-    expect(await refusal(client.send(new GetIdCommand({ IdentityPoolId: IDENTITY_POOL_ID, Logins: logins })))).toEqual({
-      name: "NotAuthorizedException",
-      message,
-    });
-  });
+  ] as { name: string; logins: Record<string, string> | undefined; refusal: string }[])(
+    "GetId refuses $name with NotAuthorizedException",
+    async ({ logins, refusal: message }) => {
+      expect(
+        await refusal(client.send(new GetIdCommand({ IdentityPoolId: IDENTITY_POOL_ID, Logins: logins }))),
+      ).toEqual({
+        name: "NotAuthorizedException",
+        message,
+      });
+    },
+  );
 
   it("refuses an expired ID token, as Cognito Identity words it", async () => {
     const expired = token({ sub: "a", exp: Math.floor(Date.now() / 1000) - 10 });
