@@ -1,9 +1,9 @@
 /**
- * `npm run demo [-- --target aws | --mine]`: the eight-step flow, live. Every
- * call is printed as the curl a person could type and its answer checked; exit
- * 0 only when every step behaved as the story says. It runs on the reference
- * system; `--mine` runs it on a local stack serving the learner's finished
- * pieces, as `npm run local` does.
+ * `npm run demo [-- --target aws | --mine]`: the eight-step flow, live, then
+ * step 07's sign-out. Every call is printed as the curl a person could type
+ * and its answer checked; exit 0 only when every step behaved as the story
+ * says. It runs on the reference system; `--mine` runs it on a local stack
+ * serving the learner's finished pieces, as `npm run local` does.
  */
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -11,12 +11,13 @@ import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-
 import { AuthError } from "../solutions/02-user-pool/auth-client.ts";
 import { authClientConfig } from "../shared/auth-client-config.ts";
 import { PROJECT_ROOT } from "../shared/project-root.ts";
+import { AUTHORIZER } from "../shared/runtime/purchases-api.ts";
 import { parseTarget, runMain } from "./lib/cli-args.ts";
 import { FAIL, PASS, style } from "./lib/console-style.ts";
 import { DEMO_USERS, newDemoPasswords, type DemoUser, type DemoUserName } from "./lib/demo-cast.ts";
 import { deleteUser } from "./lib/demo-cleanup.ts";
 import { CurlPrinter, type HttpResult } from "./lib/http-call.ts";
-import { MINE_IS_LOCAL, openDemoTarget, STARTING } from "./lib/demo-target.ts";
+import { MINE_IS_LOCAL, openDemoTarget, STARTING, type DemoTarget } from "./lib/demo-target.ts";
 import type { WorkshopTarget } from "./lib/workshop-target.ts";
 
 type UserName = DemoUserName;
@@ -67,7 +68,8 @@ async function main(): Promise<number> {
     },
   });
   try {
-    await tellTheStory(workshop, story, curl);
+    const passwords = await tellTheStory(workshop, story, curl);
+    await tellTheSignOut(workshop, story, curl, passwords.alice);
   } finally {
     await workshop.close();
   }
@@ -86,7 +88,12 @@ async function main(): Promise<number> {
   return 1;
 }
 
-async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPrinter) {
+/** The eight steps; resolves with this run's passwords. */
+async function tellTheStory(
+  workshop: WorkshopTarget,
+  story: Story,
+  curl: CurlPrinter,
+): Promise<Record<UserName, string>> {
   const { outputs } = workshop;
   const api = outputs.ApiUrl.replace(/\/$/, "");
   curl.define("API", api);
@@ -113,21 +120,10 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
   story.chapter("1-2", "Users sign in with email and password; Cognito answers with three JWTs");
   const tokens = {} as Record<UserName, { idToken: string; accessToken: string }>;
   for (const [name, user] of Object.entries(DEMO_USERS) as [UserName, DemoUser][]) {
-    const result = await curl.send({
-      method: "POST",
-      url: workshop.cognitoUrl,
-      headers: {
-        "Content-Type": "application/x-amz-json-1.1",
-        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
-      },
-      body: JSON.stringify({
-        AuthFlow: "USER_PASSWORD_AUTH",
-        ClientId: outputs.UserPoolClientId,
-        AuthParameters: { USERNAME: user.email, PASSWORD: passwords[name] },
-      }),
+    const { result, auth } = await initiateAuth(curl, workshop, "USER_PASSWORD_AUTH", {
+      USERNAME: user.email,
+      PASSWORD: passwords[name],
     });
-    const auth =
-      (result.json as { AuthenticationResult?: Record<string, string> } | undefined)?.AuthenticationResult ?? {};
     story.expectStatus(result, 200, `${user.email} signs in`, auth.IdToken ? "" : undefined);
     tokens[name] = { idToken: auth.IdToken ?? "", accessToken: auth.AccessToken ?? "" };
     curl.define(user.tokenVariable, tokens[name].idToken);
@@ -279,6 +275,165 @@ async function tellTheStory(workshop: WorkshopTarget, story: Story, curl: CurlPr
     404,
     "and it is gone",
   );
+  return passwords;
+}
+
+/**
+ * Going further, step 07: alice signs out of one device, then of all of them,
+ * and the API stops accepting those sessions' tokens. A token's cached policy
+ * outlives its sign-out, so the story runs where every request reaches the
+ * authorizer (a second local stack, cache off), and then shows the cache's
+ * effect on the demo's own gateway (cache on, as deployed; on AWS, the only
+ * part that runs).
+ */
+async function tellTheSignOut(workshop: DemoTarget, story: Story, curl: CurlPrinter, password: string) {
+  const ttl = AUTHORIZER.resultsCacheTtlSeconds;
+  const alice = DEMO_USERS.alice;
+  story.chapter("going further: step 07", "A sign-out that holds");
+  if (!workshop.openWithoutCache) {
+    story.say(
+      `The deployed API caches a token's policy for ${ttl} s and the demo cannot turn that off: a token used before its sign-out keeps working until that policy expires; its refresh is refused at once.`,
+    );
+    await cachedSignOut(workshop, story, curl, password, 1);
+    return;
+  }
+  story.say(
+    `API Gateway caches a token's policy for ${ttl} s (as deployed), so a token used before its sign-out keeps working until its cached policy expires: this story runs on a second local stack with the cache off, then shows the cache on.`,
+  );
+  const uncached = await workshop.openWithoutCache();
+  try {
+    const api = uncached.outputs.ApiUrl.replace(/\/$/, "");
+    const cognito = uncached.cognitoUrl.replace(/\/$/, "");
+    curl.define("NOCACHE_API", api);
+    curl.define("NOCACHE_COGNITO", cognito);
+    console.log(style.dim(`  NOCACHE_API=${api}`));
+    console.log(style.dim(`  NOCACHE_COGNITO=${cognito}`));
+    await uncached.auth.addUserToTenant({ email: alice.email, password, tenantId: alice.tenantId, role: alice.role });
+    story.say(
+      `${alice.email} exists in that stack's user pool too (tenant ${alice.tenantId}, group ${alice.role}, $ALICE_PASSWORD)`,
+    );
+
+    const one = await signInDevice(uncached, story, curl, password, 1);
+    const two = await signInDevice(uncached, story, curl, password, 2);
+    for (const device of [one, two]) {
+      story.expectStatus(await listPurchases(curl, api, device), 200, `device ${device.n}'s ID token works`);
+    }
+    story.expectStatus(await signOut(curl, api, one), 204, "device 1 signs out with its refresh token");
+    story.expectStatus(
+      await listPurchases(curl, api, one),
+      401,
+      "device 1's ID token, still unexpired and well signed: refused (its session is recorded as signed out)",
+    );
+    expectRefreshRefused(story, await refresh(curl, uncached, one), "device 1's refresh token: Cognito refuses it");
+    story.expectStatus(await listPurchases(curl, api, two), 200, "device 2, another session of alice's, still works");
+    story.expectStatus(await signOut(curl, api, two, true), 204, 'device 2 signs out "everywhere"');
+    story.expectStatus(await listPurchases(curl, api, two), 401, "device 2's ID token: refused");
+    expectRefreshRefused(story, await refresh(curl, uncached, two), "device 2's refresh token: Cognito refuses it");
+  } finally {
+    await uncached.close();
+  }
+  story.say(`Back on the demo's own gateway ($API), whose cache is on (${ttl} s), as deployed:`);
+  await cachedSignOut(workshop, story, curl, password, 3);
+}
+
+/** A sign-out where API Gateway caches policies: the token it cached still works; the session is over at Cognito. */
+async function cachedSignOut(workshop: WorkshopTarget, story: Story, curl: CurlPrinter, password: string, n: number) {
+  const ttl = AUTHORIZER.resultsCacheTtlSeconds;
+  const api = workshop.outputs.ApiUrl.replace(/\/$/, "");
+  const device = await signInDevice(workshop, story, curl, password, n);
+  story.expectStatus(
+    await listPurchases(curl, api, device),
+    200,
+    `device ${n}'s ID token works (API Gateway now caches its policy for ${ttl} s)`,
+  );
+  story.expectStatus(await signOut(curl, api, device), 204, `device ${n} signs out with its refresh token`);
+  story.expectStatus(
+    await listPurchases(curl, api, device),
+    200,
+    `device ${n}'s ID token still works: API Gateway answers from the cached policy and does not ask the authorizer`,
+  );
+  expectRefreshRefused(
+    story,
+    await refresh(curl, workshop, device),
+    `device ${n}'s refresh token: Cognito refuses it at once`,
+  );
+  story.say(
+    `Once the cached policy expires (${ttl} s after device ${n}'s first call), its ID token reaches the authorizer and gets 401: step 07's checkpoint measures it.`,
+  );
+}
+
+interface Device {
+  n: number;
+  idToken: string;
+  refreshToken: string;
+}
+
+/** alice signs in once more: another device, another session (its own origin_jti). */
+async function signInDevice(
+  target: WorkshopTarget,
+  story: Story,
+  curl: CurlPrinter,
+  password: string,
+  n: number,
+): Promise<Device> {
+  const { result, auth } = await initiateAuth(curl, target, "USER_PASSWORD_AUTH", {
+    USERNAME: DEMO_USERS.alice.email,
+    PASSWORD: password,
+  });
+  story.expectStatus(result, 200, `alice signs in on device ${n}`, auth.IdToken ? "" : undefined);
+  const device = { n, idToken: auth.IdToken ?? "", refreshToken: auth.RefreshToken ?? "" };
+  if (device.idToken) curl.define(`ALICE_${n}_TOKEN`, device.idToken);
+  if (device.refreshToken) curl.define(`ALICE_${n}_REFRESH`, device.refreshToken);
+  return device;
+}
+
+const listPurchases = (curl: CurlPrinter, api: string, device: Device) =>
+  curl.send({ method: "GET", url: `${api}/purchases`, headers: { Authorization: `Bearer ${device.idToken}` } });
+
+const signOut = (curl: CurlPrinter, api: string, device: Device, everywhere = false) =>
+  curl.send({
+    method: "POST",
+    url: `${api}/sign-out`,
+    headers: { Authorization: `Bearer ${device.idToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ refreshToken: device.refreshToken, ...(everywhere ? { everywhere } : {}) }),
+  });
+
+const refresh = (curl: CurlPrinter, target: WorkshopTarget, device: Device) =>
+  initiateAuth(curl, target, "REFRESH_TOKEN_AUTH", { REFRESH_TOKEN: device.refreshToken });
+
+/** Cognito's refusal of a refresh: 400, NotAuthorizedException, and no tokens. */
+function expectRefreshRefused(story: Story, { result, auth }: Awaited<ReturnType<typeof initiateAuth>>, what: string) {
+  const type = (result.json as { __type?: string } | undefined)?.__type ?? "";
+  story.check(
+    result.status === 400 && type.endsWith("NotAuthorizedException") && !auth.IdToken,
+    `${what}: ${result.status}`,
+    result.text.length > 120 ? `${result.text.slice(0, 120)}…` : result.text,
+  );
+}
+
+/** Cognito's InitiateAuth, as an app sends it (no AWS credentials), printed as the curl. */
+async function initiateAuth(
+  curl: CurlPrinter,
+  target: WorkshopTarget,
+  authFlow: "USER_PASSWORD_AUTH" | "REFRESH_TOKEN_AUTH",
+  parameters: Record<string, string>,
+) {
+  const result = await curl.send({
+    method: "POST",
+    url: target.cognitoUrl,
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth",
+    },
+    body: JSON.stringify({
+      AuthFlow: authFlow,
+      ClientId: target.outputs.UserPoolClientId,
+      AuthParameters: parameters,
+    }),
+  });
+  const auth =
+    (result.json as { AuthenticationResult?: Record<string, string> } | undefined)?.AuthenticationResult ?? {};
+  return { result, auth };
 }
 
 /** Creates the user; one left by an earlier run (on a deployed stack) is replaced, so only this run's password works. */

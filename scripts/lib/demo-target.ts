@@ -2,9 +2,11 @@
  * What the demo tells its story on: the reference system (a fresh local stack
  * or the deployed one, workshop-target.ts), or with `--mine` a fresh local
  * stack serving the learner's finished pieces, picked as `npm run local` picks
- * them (shared/local-stack/learner-pieces.ts).
+ * them (shared/local-stack/learner-pieces.ts). Both run with the deployed
+ * authorizer cache (300 s).
  */
 import { selectPieces } from "../../shared/local-stack/learner-pieces.ts";
+import type { LocalStackOptions } from "../../shared/local-stack/local-stack.ts";
 import type { Target } from "../../shared/outputs-file.ts";
 import { openTarget, type WorkshopTarget } from "./workshop-target.ts";
 
@@ -18,12 +20,31 @@ export interface DemoTargetOptions {
   say: (line: string, kind: "summary" | "warning" | "progress") => void;
 }
 
-export async function openDemoTarget(target: Target, { mine, say }: DemoTargetOptions): Promise<WorkshopTarget> {
-  if (!mine) return openTarget(target);
-  if (target !== "local") throw new Error(MINE_IS_LOCAL);
-  const pieces = await selectPieces();
-  say(pieces.summary, "summary");
-  for (const warning of pieces.warnings) say(warning, "warning");
-  say(STARTING, "progress");
-  return openTarget(target, { stackOptions: pieces.stackOptions });
+export interface DemoTarget extends WorkshopTarget {
+  /**
+   * Another fresh local stack serving the same pieces with the authorizer
+   * cache off, for the sign-out chapter; undefined for the deployed stack,
+   * whose cache the demo cannot turn off.
+   */
+  openWithoutCache?: () => Promise<WorkshopTarget>;
+}
+
+export async function openDemoTarget(target: Target, { mine, say }: DemoTargetOptions): Promise<DemoTarget> {
+  if (target !== "local") {
+    if (mine) throw new Error(MINE_IS_LOCAL);
+    return openTarget(target);
+  }
+  let stackOptions: LocalStackOptions = {};
+  if (mine) {
+    const pieces = await selectPieces();
+    say(pieces.summary, "summary");
+    for (const warning of pieces.warnings) say(warning, "warning");
+    say(STARTING, "progress");
+    stackOptions = pieces.stackOptions;
+  }
+  const workshop = await openTarget(target, { stackOptions });
+  return {
+    ...workshop,
+    openWithoutCache: () => openTarget("local", { stackOptions: { ...stackOptions, authorizerCacheTtlSeconds: 0 } }),
+  };
 }
