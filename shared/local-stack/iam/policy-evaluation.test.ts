@@ -497,10 +497,25 @@ describe("what the local check does not evaluate fails closed", () => {
         Condition: { StringEquals: { "dynamodb:LeadingKeys": "acme" } },
       },
     };
-    expect(evaluatePolicies([plain], request("dynamodb:BatchGetItem", ["acme"])).decision).toBe("allow");
-    const evaluation = evaluatePolicies([plain], request("dynamodb:BatchGetItem", ["acme", "globex"]));
-    expect(evaluation.decision).toBe("implicit-deny");
-    expect(evaluation.unsupported[0]).toMatch(/dynamodb:LeadingKeys has several values/);
+    for (const leadingKeys of [["acme"], ["acme", "globex"]]) {
+      const evaluation = evaluatePolicies([plain], request("dynamodb:BatchGetItem", leadingKeys));
+      expect(evaluation.decision).toBe("implicit-deny");
+      expect(evaluation.unsupported).toEqual([
+        "condition key dynamodb:LeadingKeys is multivalued, and StringEquals without ForAllValues or ForAnyValue is not supported by the local IAM check",
+      ]);
+    }
+  });
+
+  it("a multivalued key is not a policy variable, even with one value", () => {
+    const policy = {
+      Version: "2012-10-17",
+      Statement: {
+        Effect: "Allow",
+        Action: "dynamodb:Query",
+        Resource: `${TABLE.replace("Purchases", "")}\${dynamodb:LeadingKeys}`,
+      },
+    };
+    expect(evaluatePolicies([policy], { ...request("dynamodb:Query", ["Purchases"]) }).decision).toBe("implicit-deny");
   });
 
   it("an unsupported operator on a statement whose action does not match is not reported", () => {

@@ -87,6 +87,12 @@ const NO_MATCH: Verdict = { kind: "no-match" };
 /** Evaluates identity-based policy documents (as JSON, intrinsics already resolved) for one request. */
 export function evaluatePolicies(policies: readonly Json[], context: RequestContext): Evaluation {
   const keys = normalizedKeys(context.keys ?? {});
+  // A key given as a list is multivalued (dynamodb:LeadingKeys), however many values this request has.
+  const multivalued = new Set(
+    Object.entries(context.keys ?? {})
+      .filter(([, value]) => Array.isArray(value))
+      .map(([name]) => name.toLowerCase()),
+  );
   // A key the context names, even as an empty list, is one the caller derives.
   const known = [...(context.knownKeys ?? []), ...Object.keys(context.keys ?? {})].map((key) => key.toLowerCase());
   const unsupported: string[] = [];
@@ -103,7 +109,7 @@ export function evaluatePolicies(policies: readonly Json[], context: RequestCont
       const ref: StatementRef = { policy: policyIndex, statement: statementIndex };
       if (typeof statement.Sid === "string") ref.sid = statement.Sid;
 
-      const verdict = statementVerdict(statement, context, keys, known, variablesOn);
+      const verdict = statementVerdict(statement, context, { keys, known, multivalued }, variablesOn);
       if (verdict.kind === "no-match") continue;
       if (verdict.kind === "unsupported") {
         unsupported.push(verdict.why);
@@ -152,13 +158,19 @@ export function evaluatePolicies(policies: readonly Json[], context: RequestCont
 }
 
 /** Does the statement apply to the request (ignoring its Effect)? */
+interface Keys {
+  keys: Map<string, readonly string[]>;
+  known: readonly string[];
+  multivalued: ReadonlySet<string>;
+}
+
 function statementVerdict(
   statement: Record<string, Json>,
   context: RequestContext,
-  keys: Map<string, readonly string[]>,
-  known: readonly string[],
+  info: Keys,
   variablesOn: boolean,
 ): Verdict {
+  const { keys, multivalued } = info;
   // An identity-based policy has no Principal; a statement with one, or with neither
   // Action nor NotAction (Resource nor NotResource), is not valid and applies to nothing.
   if (statement.Principal !== undefined || statement.NotPrincipal !== undefined) return NO_MATCH;
@@ -169,14 +181,14 @@ function statementVerdict(
   if (action.kind !== "match") return action;
 
   const resource = elementMatches(statement.Resource, statement.NotResource, (pattern) => {
-    const resolved = variablesOn ? resolveVariables(pattern, keys) : pattern;
+    const resolved = variablesOn ? resolveVariables(pattern, keys, multivalued) : pattern;
     // An unresolvable variable fails the match; in NotResource that must not turn into a match.
     return resolved === undefined ? undefined : wildcardMatch(resolved, context.resource, false);
   });
   if (resource.kind !== "match") return resource;
 
   if (statement.Condition === undefined) return MATCH;
-  return conditionVerdict(statement.Condition, keys, known, variablesOn);
+  return conditionVerdict(statement.Condition, info, variablesOn);
 }
 
 /**
@@ -203,12 +215,8 @@ function elementMatches(positive: Json, negative: Json, test: (pattern: string) 
 // Conditions
 
 /** Every operator, every key under it, must hold (AND); a key's values are alternatives (OR). */
-function conditionVerdict(
-  condition: Json,
-  keys: Map<string, readonly string[]>,
-  known: readonly string[],
-  variablesOn: boolean,
-): Verdict {
+function conditionVerdict(condition: Json, info: Keys, variablesOn: boolean): Verdict {
+  const { keys, known } = info;
   if (!isRecord(condition)) return NO_MATCH;
   let result: Verdict = MATCH;
   for (const [operatorName, block] of Object.entries(condition)) {
@@ -220,7 +228,7 @@ function conditionVerdict(
       if (!keys.has(keyName) && !isKnownKey(keyName, known)) {
         return { kind: "unsupported", why: `condition key ${key} is not supported by the local IAM check` };
       }
-      const verdict = keyVerdict(parsed, key, keys.get(keyName), asArray(policyValues), keys, variablesOn);
+      const verdict = keyVerdict(parsed, key, asArray(policyValues), info, variablesOn);
       // Keep looking after a no-match: a later operator we cannot evaluate must still be reported.
       if (verdict.kind === "unsupported") return verdict;
       if (verdict.kind === "no-match") result = NO_MATCH;
@@ -245,12 +253,11 @@ function parseOperator(name: string): Operator | { unsupported: string } {
 function keyVerdict(
   operator: Operator,
   key: string,
-  requestValues: readonly string[] | undefined,
   rawPolicyValues: readonly Json[],
-  keys: Map<string, readonly string[]>,
+  { keys, multivalued }: Keys,
   variablesOn: boolean,
 ): Verdict {
-  const values = requestValues ?? [];
+  const values = keys.get(key.toLowerCase()) ?? [];
 
   if (operator.base === "Null") {
     // "true": the key must be absent; "false": present. No variables in Null.
@@ -264,7 +271,7 @@ function keyVerdict(
   const policyValues: string[] = [];
   for (const raw of rawPolicyValues) {
     if (typeof raw !== "string" && typeof raw !== "number" && typeof raw !== "boolean") return NO_MATCH;
-    const resolved = variablesOn ? resolveVariables(String(raw), keys) : String(raw);
+    const resolved = variablesOn ? resolveVariables(String(raw), keys, multivalued) : String(raw);
     if (resolved === undefined) return NO_MATCH; // an unresolvable variable: the statement is invalid
     policyValues.push(resolved);
   }
@@ -282,10 +289,12 @@ function keyVerdict(
     case "ForAnyValue":
       return values.some(holds) ? MATCH : NO_MATCH;
     default: {
-      if (values.length > 1) {
+      // IAM wants a set qualifier on a multivalued key ("you must use the ForAllValues modifier when
+      // using LeadingKeys", DynamoDB's guide); what it does without one is not documented: refuse.
+      if (multivalued.has(key.toLowerCase()) || values.length > 1) {
         return {
           kind: "unsupported",
-          why: `condition key ${key} has several values in this request, and ${operator.base} without ForAllValues or ForAnyValue is not supported by the local IAM check`,
+          why: `condition key ${key} is multivalued, and ${operator.base} without ForAllValues or ForAnyValue is not supported by the local IAM check`,
         };
       }
       const [value] = values;
@@ -311,14 +320,19 @@ const ESCAPES: Record<string, string> = { "*": "*", "?": "?", $: "$" };
  * produced by an escape still reads as a wildcard in a pattern; IAM's escape
  * exists for that, but no policy of this workshop needs it, so it is not told apart.)
  */
-export function resolveVariables(text: string, keys: ReadonlyMap<string, readonly string[]>): string | undefined {
+export function resolveVariables(
+  text: string,
+  keys: ReadonlyMap<string, readonly string[]>,
+  multivalued: ReadonlySet<string> = new Set(),
+): string | undefined {
   let failed = false;
   const result = text.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
     const escaped = ESCAPES[inner];
     if (escaped !== undefined) return escaped;
     const withDefault = /^(.*?),\s*'(.*)'$/.exec(inner);
     const name = (withDefault ? withDefault[1]! : inner).trim().toLowerCase();
-    const values = keys.get(name);
+    // "You can't use a multivalued context key as a policy variable."
+    const values = multivalued.has(name) ? undefined : keys.get(name);
     if (values && values.length === 1) return values[0]!;
     if (withDefault) return withDefault[2]!;
     failed = true;
