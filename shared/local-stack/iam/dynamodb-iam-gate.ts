@@ -126,13 +126,15 @@ export async function startDynamoDbIamGate(options: DynamoDbIamGateOptions): Pro
 
   function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
     const upstream = new URL(options.upstream);
+    // The body is read whole: it goes on with its length, never chunked.
+    const { "transfer-encoding": _chunked, ...headers } = req.headers;
     const outgoing = httpRequest(
       {
         hostname: upstream.hostname,
         port: upstream.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: upstream.host, "content-length": String(body.length) },
+        headers: { ...headers, host: upstream.host, "content-length": String(body.length) },
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
