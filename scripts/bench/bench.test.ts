@@ -29,6 +29,7 @@ describe("bench statistics", () => {
 
   it("--only takes known parts only", () => {
     expect(parseParts("gateway,list-latency")).toEqual(["gateway", "list-latency"]);
+    expect(parseParts("session-check")).toEqual(["session-check"]);
     expect(parseParts(undefined)).toBeUndefined();
     expect(() => parseParts("gateway,nonsense")).toThrow(/nonsense/);
   });
@@ -52,6 +53,11 @@ describe("npm run bench -- --quick", () => {
     // The bundle row is about bytes, not time: its facts hold on any machine.
     const bundle = result.rows.find((row) => row.id === "authorizer-bundle");
     expect(bundle?.details.awsSdkModules).toBe(0);
+    // The session check's row: measured against the bare handler, and the subject really refuses a signed-out session.
+    const session = result.rows.find((row) => row.id === "authorizer-session-check");
+    expect(session?.details.refusesSignedOutSession).toBe(true);
+    expect(Number.isFinite(session?.difference), "session check difference").toBe(true);
+    expect(Number.isFinite(session?.details.readsAloneMs as number), "session check reads alone").toBe(true);
 
     const table = renderTable(result.rows).split("\n");
     expect(table).toHaveLength(2 + result.rows.length);

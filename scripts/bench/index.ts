@@ -1,6 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --only gateway,list-latency]`: the
- * workshop's performance figures, each a ratio against a baseline measured in
+ * `npm run bench [-- --quick] [-- --only gateway,session-check]`: the
+ * workshop's performance figures (`--only` takes the parts of run.ts's
+ * BENCH_PARTS), each a ratio against a baseline measured in
  * the same run (absolute times on a shared machine are noise; the ratio is the
  * figure). Prints a table and writes `.workshop/bench.json` (a --quick smoke
  * run writes bench.quick.json, an --only run bench.partial.json).

@@ -24,6 +24,7 @@ export type RowId =
   | "list-latency"
   | "gateway-throughput"
   | "gateway-authorizer-only"
+  | "authorizer-session-check"
   | `check-step-${number}`;
 
 export interface BenchRow {

@@ -4,6 +4,7 @@
  * what this returns; the smoke test runs it with `quick`.
  */
 import { loadavg } from "node:os";
+import { benchAuthorizerSession } from "./authorizer-session.ts";
 import { benchAuthorizerWarm } from "./authorizer-warm.ts";
 import { STEPS } from "../../steps/manifest.ts";
 import { benchCheckTimes } from "./check-times.ts";
@@ -14,8 +15,18 @@ import { silentProgress, type Progress } from "./progress.ts";
 import { describeMachine, round2, type BenchResult, type BenchRow, type RowId } from "./report.ts";
 import { nowMs } from "./stats.ts";
 
-/** The parts of the bench, in the order they run and are shown. */
-export const BENCH_PARTS = ["authorizer-warm", "cold-start", "list-latency", "gateway", "checks"] as const;
+/**
+ * The parts of the bench, in the order they run and are shown (the session
+ * check, added with step 07, comes last so the rows before it keep their numbers).
+ */
+export const BENCH_PARTS = [
+  "authorizer-warm",
+  "cold-start",
+  "list-latency",
+  "gateway",
+  "checks",
+  "session-check",
+] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 /** Which rows each part produces. */
@@ -25,6 +36,7 @@ export const ROWS_OF_PART: Record<BenchPart, RowId[]> = {
   "list-latency": ["list-latency"],
   gateway: ["gateway-throughput", "gateway-authorizer-only"],
   checks: STEPS.map((step) => `check-step-${step.number}` as const),
+  "session-check": ["authorizer-session-check"],
 };
 
 export const ALL_ROW_IDS: RowId[] = BENCH_PARTS.flatMap((part) => ROWS_OF_PART[part]);
@@ -38,6 +50,7 @@ export const SETTINGS = {
     gateway: { requests: 150, rounds: 20, concurrency: 8 },
     gatewayAuthorizerOnly: { requests: 400, rounds: 20, concurrency: 8 },
     checks: { rounds: 3, steps: undefined },
+    sessionCheck: { rounds: 30, perRound: 100, warmup: 150, otherRecords: 1_000 },
   },
   quick: {
     authorizerWarm: { rounds: 3, perRound: 10, warmup: 10 },
@@ -47,6 +60,7 @@ export const SETTINGS = {
     gatewayAuthorizerOnly: { requests: 16, rounds: 2, concurrency: 4 },
     // One round of the quickest step: a smoke run proves the row, not the figures.
     checks: { rounds: 1, steps: [4] },
+    sessionCheck: { rounds: 3, perRound: 10, warmup: 10, otherRecords: 20 },
   },
 } as const;
 
@@ -84,6 +98,9 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchResu
         break;
       case "checks":
         rows.push(...(await benchCheckTimes({ ...settings.checks, progress })));
+        break;
+      case "session-check":
+        rows.push(await benchAuthorizerSession({ ...settings.sessionCheck, progress }));
         break;
     }
   }
