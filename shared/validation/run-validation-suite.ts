@@ -70,6 +70,106 @@ export async function runValidationSuite(options: {
   }
 }
 
+/** Runs of a validation suite, one at a time, by one vitest process that stays up between them. */
+export interface SuiteRunner {
+  /** Like runValidationSuite's run (its output collected): a fresh worker, this run's target and outputs file. */
+  run(options: { suiteFile: string; target: Target; outputsFile?: string }): Promise<SuiteRun>;
+  close(): Promise<void>;
+}
+
+const SUITE_RUNNER_CHILD = join(PROJECT_ROOT, "shared", "validation", "suite-runner-child.mjs");
+
+/**
+ * Starts a vitest for many runs of validation suites (suite-runner-child.mjs):
+ * step 06's checkpoint grades one suite on 17 systems, and a vitest process
+ * of its own per run cost the start of vitest and the transform of the suite
+ * and its helpers at every run. Each run still has a worker process of its
+ * own, with the environment of that run only.
+ */
+export async function startSuiteRunner(): Promise<SuiteRunner> {
+  const reportDir = await mkdtemp(join(tmpdir(), "workshop-suite-"));
+  const child = spawn(process.execPath, [SUITE_RUNNER_CHILD], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      WORKSHOP_SUITE_RUNNER: JSON.stringify({ config: VALIDATION_CONFIG, reportFile: join(reportDir, "results.json") }),
+      FORCE_COLOR: "0",
+    },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  // What the child printed outside its runs: why it could not start or went away.
+  let log = "";
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  type Reply =
+    | { type: "ready" }
+    | { type: "failed"; error: string }
+    | { type: "ran"; id: number; passed: boolean; output: string };
+  const waiting = new Map<
+    number,
+    { resolve: (reply: Reply & { type: "ran" }) => void; reject: (error: Error) => void }
+  >();
+  let exited: Error | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    child.on("message", (reply: Reply) => {
+      if (reply.type === "ready") resolve();
+      else if (reply.type === "failed")
+        reject(new Error(`the validation suite's vitest did not start: ${reply.error}`));
+      else if (reply.type === "ran") {
+        waiting.get(reply.id)?.resolve(reply);
+        waiting.delete(reply.id);
+      }
+    });
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      exited = new Error(`the validation suite's vitest exited (${signal ?? `code ${code}`}): ${log.trim()}`);
+      reject(exited);
+      for (const { reject: rejectRun } of waiting.values()) rejectRun(exited);
+      waiting.clear();
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((resolve) => child.once("exit", resolve));
+      if (child.connected) child.send({ type: "close" });
+      else child.kill();
+      await gone;
+    }
+    await rm(reportDir, { recursive: true, force: true });
+  };
+  try {
+    await ready;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  let nextId = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  const runOne = async ({ suiteFile, target, outputsFile }: Parameters<SuiteRunner["run"]>[0]): Promise<SuiteRun> => {
+    if (exited) throw exited;
+    const id = nextId++;
+    const reply = await new Promise<Reply & { type: "ran" }>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      child.send({
+        type: "run",
+        id,
+        suiteFile,
+        env: { WORKSHOP_TARGET: target, WORKSHOP_OUTPUTS_FILE: outputsFile ?? process.env.WORKSHOP_OUTPUTS_FILE },
+      });
+    });
+    return { passed: reply.passed, tests: await readTests(join(reportDir, "results.json")), output: reply.output };
+  };
+  return {
+    run(options) {
+      const result = queue.then(() => runOne(options));
+      queue = result.catch(() => {});
+      return result;
+    },
+    close: stop,
+  };
+}
+
 interface JsonReport {
   testResults?: {
     assertionResults?: { ancestorTitles?: string[]; title: string; status: string; failureMessages?: string[] }[];

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { check, pathUnderTest } from "../../../shared/checkpoint/check.ts";
 import { startLocalStack, type LocalStackOptions } from "../../../shared/local-stack/local-stack.ts";
 import { writeOutputsFile } from "../../../shared/outputs-file.ts";
-import { runValidationSuite, type SuiteRun } from "../../../shared/validation/run-validation-suite.ts";
+import { startSuiteRunner, type SuiteRun, type SuiteRunner } from "../../../shared/validation/run-validation-suite.ts";
 import { MUTANTS, type Mutant } from "./mutants.ts";
 
 const SUITE = "purchases-api.validation.test.ts";
@@ -24,12 +24,12 @@ const MUTANTS_AT_A_TIME = 2;
 const suiteFile = pathUnderTest(import.meta.url, SUITE);
 
 /** A fresh local stack (the reference system, or a mutant), the suite run against it, the stack stopped. */
-async function runSuiteAgainst(options: LocalStackOptions): Promise<SuiteRun> {
+async function runSuiteAgainst(runner: Promise<SuiteRunner>, options: LocalStackOptions): Promise<SuiteRun> {
   const stack = await startLocalStack(options);
   const dir = await mkdtemp(join(tmpdir(), "workshop-mutant-"));
   try {
     const outputsFile = await writeOutputsFile("local", stack.outputs, join(dir, "outputs.json"));
-    return await runValidationSuite({ suiteFile, target: "local", outputsFile });
+    return await (await runner).run({ suiteFile, target: "local", outputsFile });
   } finally {
     await stack.stop();
     await rm(dir, { recursive: true, force: true });
@@ -38,9 +38,9 @@ async function runSuiteAgainst(options: LocalStackOptions): Promise<SuiteRun> {
 
 /** A run, or the error that kept it from running (a stack that did not start). */
 type Outcome = { run: SuiteRun } | { error: unknown };
-async function outcomeOf(options: LocalStackOptions): Promise<Outcome> {
+async function outcomeOf(runner: Promise<SuiteRunner>, options: LocalStackOptions): Promise<Outcome> {
   try {
-    return { run: await runSuiteAgainst(options) };
+    return { run: await runSuiteAgainst(runner, options) };
   } catch (error) {
     return { error };
   }
@@ -65,19 +65,27 @@ function checkName(mutant: Mutant, outcome: Outcome | undefined): string {
   return `${name}, killed by "${killer}"${others.length > 0 ? ` (and ${others.length} more)` : ""}`;
 }
 
+// One vitest per lane, kept up between its runs (run-validation-suite.ts's startSuiteRunner), each
+// started at once: the second one starts while the reference system is graded.
+const runners = Array.from({ length: MUTANTS_AT_A_TIME }, () => startSuiteRunner());
 // Mutants are graded only once the suite passes on the real system: a suite that always fails "catches" them all.
-const reference = await outcomeOf({});
+const reference = await outcomeOf(runners[0]!, {});
 const referencePassed = "run" in reference && reference.run.passed;
 const outcomes = new Map<string, Outcome>();
-// Two at a time: each mutant still has a fresh stack and a vitest process of its own, so nothing one
-// mutant does can reach another's run, and two runs fill a two-core machine that one run leaves half idle.
-if (referencePassed) {
-  const queue = [...MUTANTS];
-  const worker = async () => {
-    for (let mutant = queue.shift(); mutant; mutant = queue.shift())
-      outcomes.set(mutant.name, await outcomeOf(mutant.stack));
-  };
-  await Promise.all(Array.from({ length: MUTANTS_AT_A_TIME }, worker));
+// Two at a time: each mutant still has a fresh stack and a run of its own (its own worker process and
+// environment), so nothing one mutant does can reach another's run, and two runs fill a two-core
+// machine that one run leaves half idle.
+try {
+  if (referencePassed) {
+    const queue = [...MUTANTS];
+    const lane = async (runner: Promise<SuiteRunner>) => {
+      for (let mutant = queue.shift(); mutant; mutant = queue.shift())
+        outcomes.set(mutant.name, await outcomeOf(runner, mutant.stack));
+    };
+    await Promise.all(runners.map(lane));
+  }
+} finally {
+  await Promise.all(runners.map((runner) => runner.then((r) => r.close()).catch(() => {})));
 }
 
 check(
