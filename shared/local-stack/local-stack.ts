@@ -22,6 +22,7 @@ import { createSignOutHandler, type SignOutHandlerConfig } from "../../solutions
 import { revocationRecordLifetimeSeconds } from "../runtime/token-lifetimes.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
 import { startLocalApiGateway } from "./api-gateway/index.ts";
+import type { RequestTraceRecorder } from "./api-gateway/request-trace.ts";
 import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito/cognito-emulator.ts";
 import type { UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
@@ -61,6 +62,8 @@ export interface LocalStackOptions {
   throttle?: import("./api-gateway/index.ts").ThrottleSettings;
   /** The gateway's clock (authorizer cache, throttle), in ms: a check moves it to expire cached policies. */
   gatewayClock?: () => number;
+  /** Records each request's flow steps and the DynamoDB and Cognito calls behind it, for the web app's inspector. */
+  requestTrace?: RequestTraceRecorder;
 }
 
 export interface LocalStack {
@@ -97,6 +100,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
     });
     stops.push(async () => dynamoClient.destroy());
+    options.requestTrace?.instrument(dynamoClient, "DynamoDB");
     const revocationsTableName = `${STAGE_NAME}-revocations-local`;
     await Promise.all([
       createPurchasesTable(dynamoClient, tableName),
@@ -123,6 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       credentials: LOCAL_CREDENTIALS,
     });
     stops.push(async () => cognitoClient.destroy());
+    options.requestTrace?.instrument(cognitoClient, "Cognito");
     const signOut = (options.createSignOutHandler ?? createSignOutHandler)({
       revocations,
       cognito: cognitoSignOut(cognitoClient, cognito.userPoolId, cognito.userPoolClientId),
@@ -151,6 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       port: options.apiPort,
       methodsWithoutAuthorizer: options.methodsWithoutAuthorizer,
       clock: options.gatewayClock,
+      tracer: options.requestTrace,
       log,
     });
     stops.push(gateway.close);

@@ -18,22 +18,29 @@ import type {
 } from "aws-lambda";
 import {
   AUTHORIZER,
+  authorizationOf,
   FUNCTION_TIMEOUT_SECONDS,
   INTEGRATION_TIMEOUT_MS,
   STAGE_THROTTLING,
 } from "../../runtime/purchases-api.ts";
 import type { FunctionName, RouteDefinition } from "../../runtime/purchases-api.ts";
 import { AuthorizerCache } from "./authorizer-cache.ts";
+import { createCognitoUserPoolAuthorizer } from "./cognito-user-pools-authorizer.ts";
+import type { CognitoUserPoolAuthorizerOptions } from "./cognito-user-pools-authorizer.ts";
 import { allowOriginHeaders, preflightHeaders } from "./cors.ts";
 import { withDeadlines } from "./deadline.ts";
 import type { CorsOptions } from "./cors.ts";
 import * as responses from "./gateway-responses.ts";
 import type { GatewayResponse } from "./gateway-responses.ts";
+import { authorizeIamRequest } from "./iam-authorization.ts";
+import type { IamAuthorizationOptions } from "./iam-authorization.ts";
 import { evaluatePolicy, methodArn, validateAuthorizerResult } from "./policy-evaluator.ts";
 import type { ValidAuthorizerResult } from "./policy-evaluator.ts";
 import { buildProxyEvent, MalformedRequestError, type ProxyEventAuthorizer } from "./proxy-event.ts";
+import type { CallerIdentity } from "./proxy-event.ts";
 import { toHttpResponse } from "./proxy-result.ts";
 import type { HttpResponse } from "./proxy-result.ts";
+import type { RequestSpan, RequestTracer } from "./request-trace.ts";
 import { matchResource, matchRoute } from "./route-matcher.ts";
 import { StageThrottle, type ThrottleSettings } from "./token-bucket.ts";
 import { unsignedAuthorizationResponse } from "./unsigned-authorization.ts";
@@ -45,12 +52,23 @@ export interface LocalApiGatewayOptions {
   /** From shared/runtime/purchases-api.ts. */
   routes: readonly RouteDefinition[];
   functions: Record<FunctionName, ProxyFunction>;
+  /** The TOKEN authorizer of `lambda` routes. */
   authorizer: TokenAuthorizer;
+  /**
+   * The user pool and app client of `cognito-user-pools` routes, and where its
+   * JWKS is. Without it, such a route answers 500 and logs why.
+   */
+  cognitoUserPool?: CognitoUserPoolAuthorizerOptions;
+  /**
+   * The credentials and policies of `iam` routes (AWS_IAM). Without it, such a
+   * route answers 500 and logs why.
+   */
+  iam?: IamAuthorizationOptions;
   region: string;
   accountId: string;
   apiId: string;
   stage: string;
-  /** Default AUTHORIZER.resultsCacheTtlSeconds; 0 disables the cache. */
+  /** The Lambda authorizer's cache: default AUTHORIZER.resultsCacheTtlSeconds; 0 disables it. */
   authorizerCacheTtlSeconds?: number;
   /** Answer CORS preflights (OPTIONS) and add CORS headers to gateway errors. */
   cors?: CorsOptions;
@@ -73,6 +91,8 @@ export interface LocalApiGatewayOptions {
    * use it to show what a test must catch.
    */
   methodsWithoutAuthorizer?: readonly string[];
+  /** Records each request's steps for the web app's flow inspector (request-trace.ts); local only. */
+  tracer?: RequestTracer;
 }
 
 export interface LocalApiGatewayStats {
@@ -92,7 +112,10 @@ export interface LocalApiGateway {
 /** What happened to a request, for its log line. */
 interface Trace {
   authorizer: "skipped" | "invoked" | "cache-hit";
+  /** Set when API Gateway itself authorized the request (no Lambda authorizer). */
+  authorization?: "cognito-user-pools" | "iam";
   reason?: string;
+  span?: RequestSpan;
 }
 
 type Authorization =
@@ -114,10 +137,12 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
 
   async function authorize(token: string, arn: string, trace: Trace): Promise<Authorization> {
+    trace.span?.authorizing(token, arn);
     const cached = cache.get(token);
     if (cached) {
       stats.cacheHits++;
       trace.authorizer = "cache-hit";
+      trace.span?.authorized(cached, "cache");
       return { kind: "ok", result: cached, latencyMs: 0 };
     }
     stats.authorizerInvocations++;
@@ -142,7 +167,61 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
       return { kind: "response", response: responses.AUTHORIZER_CONFIGURATION_ERROR };
     }
     cache.set(token, validation.result);
+    trace.span?.authorized(validation.result, "authorizer", latencyMs);
     return { kind: "ok", result: validation.result, latencyMs };
+  }
+
+  const userPoolAuthorizer = options.cognitoUserPool && createCognitoUserPoolAuthorizer(options.cognitoUserPool);
+
+  /** A COGNITO_USER_POOLS method: the claims of a valid ID token, or API Gateway's 401. */
+  async function authorizeWithUserPool(
+    token: string | undefined,
+    route: RouteDefinition,
+    trace: Trace,
+  ): Promise<{ kind: "ok"; claims: Record<string, string> } | { kind: "response"; response: GatewayResponse }> {
+    trace.authorization = "cognito-user-pools";
+    if (!userPoolAuthorizer) {
+      trace.reason = `${route.method} ${route.path} is a COGNITO_USER_POOLS route, but the local gateway was started without the cognitoUserPool option (userPoolId, clientId, jwksUrl)`;
+      return { kind: "response", response: responses.LOCAL_GATEWAY_ERROR };
+    }
+    if (token === undefined || token.trim() === "") return { kind: "response", response: responses.UNAUTHORIZED };
+    const verdict = await userPoolAuthorizer(token);
+    if (!verdict.ok) {
+      trace.reason = `Cognito user pool authorizer: ${verdict.reason}`;
+      return { kind: "response", response: responses.UNAUTHORIZED };
+    }
+    return { kind: "ok", claims: verdict.claims };
+  }
+
+  /** An AWS_IAM method: the signer's identity, or API Gateway's 403. */
+  async function authorizeWithIam(
+    req: IncomingMessage,
+    target: { method: string; fullPath: string; path: string; query: string; body: Buffer },
+    route: RouteDefinition,
+    trace: Trace,
+  ): Promise<{ kind: "ok"; identity: CallerIdentity } | { kind: "response"; response: GatewayResponse }> {
+    trace.authorization = "iam";
+    if (!options.iam) {
+      trace.reason = `${route.method} ${route.path} is an AWS_IAM route, but the local gateway was started without the iam option (credentials, policiesForRole)`;
+      return { kind: "response", response: responses.LOCAL_GATEWAY_ERROR };
+    }
+    const verdict = await authorizeIamRequest(
+      {
+        method: target.method,
+        path: target.fullPath,
+        query: target.query,
+        headers: req.headers,
+        body: target.body,
+        methodArn: methodArn({ ...options, method: target.method, path: target.path }),
+      },
+      options.iam,
+      { region: options.region, clock },
+    );
+    if (!verdict.ok) {
+      trace.reason = verdict.reason;
+      return { kind: "response", response: verdict.response };
+    }
+    return { kind: "ok", identity: verdict.identity };
   }
 
   /** The pipeline, in API Gateway's order. Returns what to send. */
@@ -173,7 +252,21 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
     if (!throttle.tryTake(`${method} ${match.route.path}`)) return responses.THROTTLED;
 
     let authorizer: ProxyEventAuthorizer | undefined;
-    if (!options.methodsWithoutAuthorizer?.includes(`${method} ${match.route.path}`)) {
+    let cognitoClaims: Record<string, string> | undefined;
+    let callerIdentity: CallerIdentity | undefined;
+    const kind = authorizationOf(match.route);
+    const protectedMethod = !options.methodsWithoutAuthorizer?.includes(`${method} ${match.route.path}`);
+    if (protectedMethod && kind === "cognito-user-pools") {
+      const verdict = await authorizeWithUserPool(header(req, identityHeader), match.route, trace);
+      if (verdict.kind === "response") return verdict.response;
+      cognitoClaims = verdict.claims;
+    }
+    if (protectedMethod && kind === "iam") {
+      const verdict = await authorizeWithIam(req, { method, fullPath, path, query, body }, match.route, trace);
+      if (verdict.kind === "response") return verdict.response;
+      callerIdentity = verdict.identity;
+    }
+    if (protectedMethod && kind === "lambda") {
       const token = header(req, identityHeader);
       if (token === undefined || token.trim() === "") return responses.UNAUTHORIZED;
 
@@ -183,6 +276,7 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
 
       // The policy, cached or fresh, is judged against *this* request's ARN.
       const decision = evaluatePolicy(authorization.result.policyDocument, arn);
+      trace.span?.decided(decision);
       if (decision === "explicit-deny") return responses.EXPLICIT_DENY;
       if (decision === "implicit-deny") return responses.IMPLICIT_DENY;
       authorizer = {
@@ -210,6 +304,8 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
         requestTimeEpoch: clock(),
         requestId,
         authorizer,
+        cognitoClaims,
+        callerIdentity,
       });
     } catch (error) {
       if (!(error instanceof MalformedRequestError)) throw error;
@@ -222,6 +318,7 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
 
     const name = match.route.function;
     const fn = options.functions[name];
+    trace.span?.invoking(name, event);
     const outcome = await withDeadlines(() => fn(event), { functionTimeoutMs: timeoutMs(name), integrationTimeoutMs });
     if (outcome.kind === "integration-timeout") {
       trace.reason = `function ${name} did not answer within the ${integrationTimeoutMs} ms integration timeout`;
@@ -247,10 +344,10 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const requestId = randomUUID();
-    const trace: Trace = { authorizer: "skipped" };
+    const trace: Trace = { authorizer: "skipped", span: options.tracer?.start(req, requestId) };
     let outcome: GatewayResponse | HttpResponse;
     try {
-      outcome = await route(req, requestId, trace);
+      outcome = await (trace.span?.run(() => route(req, requestId, trace)) ?? route(req, requestId, trace));
     } catch (error) {
       trace.reason = `local gateway error: ${describe(error)}`;
       outcome = responses.LOCAL_GATEWAY_ERROR;
@@ -262,9 +359,10 @@ export async function startLocalApiGateway(options: LocalApiGatewayOptions): Pro
       };
     }
     const status = send(res, outcome, requestId, trace);
+    trace.span?.end(status, outcome.body, trace);
     const ms = Math.round(performance.now() - started);
     options.log?.(
-      `${req.method} ${req.url} ${status} ${ms}ms authorizer=${trace.authorizer}${trace.reason ? ` - ${trace.reason}` : ""}`,
+      `${req.method} ${req.url} ${status} ${ms}ms authorizer=${trace.authorization ?? trace.authorizer}${trace.reason ? ` - ${trace.reason}` : ""}`,
     );
   }
 
