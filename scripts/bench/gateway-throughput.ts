@@ -144,8 +144,8 @@ export async function benchGatewayAuthorizerOnly(options: ThroughputOptions): Pr
     const start = (authorizerCacheTtlSeconds: number) =>
       startLocalApiGateway({
         routes: ROUTES,
-        // The bench calls GET /purchases only; sign-out is a stub.
-        functions: { purchases: nothing, signOut: async () => ({ statusCode: 204, body: "" }) },
+        // The bench calls GET /purchases only; sign-out and me are stubs.
+        functions: { purchases: nothing, signOut: async () => ({ statusCode: 204, body: "" }), me: nothing },
         authorizer,
         region: "us-east-1",
         accountId: "123456789012",

@@ -19,6 +19,7 @@ import { RevocationTable } from "../../solutions/07-sessions/revocations.ts";
 import { withSessionCheck } from "../../solutions/07-sessions/session-authorizer.ts";
 import type { whyRefused } from "../../solutions/07-sessions/session-check.ts";
 import { createSignOutHandler, type SignOutHandlerConfig } from "../../solutions/07-sessions/sign-out-handler.ts";
+import { createMeHandler } from "../../solutions/08-identity-pools/me-handler.ts";
 import { revocationRecordLifetimeSeconds } from "../runtime/token-lifetimes.ts";
 import type { ProxyFunction, TokenAuthorizer } from "./api-gateway/index.ts";
 import { startLocalApiGateway } from "./api-gateway/index.ts";
@@ -144,7 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const gateway = await startLocalApiGateway({
       routes: ROUTES,
-      functions: { purchases, signOut },
+      functions: { purchases, signOut, me: createMeHandler({ corsAllowOrigin: LOCAL_WEB_APP_ORIGIN }) },
       authorizer,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,

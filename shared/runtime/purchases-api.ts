@@ -13,16 +13,31 @@ export const DEFAULT_ROLE: Role = "member";
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** The Lambda functions behind the API (the key names the function). */
-export type FunctionName = "purchases" | "signOut";
+export type FunctionName = "purchases" | "signOut" | "me";
+
+/**
+ * How API Gateway authorizes a route (the method's `AuthorizationType`):
+ * - `lambda`: the TOKEN authorizer (CUSTOM), its policy built per role (step 04);
+ * - `cognito-user-pools`: API Gateway verifies the user pool's token itself
+ *   (COGNITO_USER_POOLS, no scopes: an ID token, never an access token);
+ * - `iam`: the request must be signed with AWS credentials (SigV4) whose
+ *   policy allows `execute-api:Invoke` on the method (AWS_IAM).
+ */
+export type RouteAuthorization = "lambda" | "cognito-user-pools" | "iam";
 
 export interface RouteDefinition {
   method: HttpMethod;
   /** API Gateway resource path, with `{param}` placeholders. */
   path: string;
   function: FunctionName;
-  /** Roles whose policy allows this route. */
+  /**
+   * Roles whose policy allows this route (the Lambda authorizer's policy).
+   * Only meaningful for `lambda` routes: the other authorizers know no roles.
+   */
   roles: readonly Role[];
   summary: string;
+  /** Default `lambda`, the TOKEN authorizer. */
+  authorization?: RouteAuthorization;
 }
 
 export const STAGE_NAME = "prod";
@@ -63,7 +78,35 @@ export const ROUTES: readonly RouteDefinition[] = [
     roles: ["viewer", "member", "admin"],
     summary: "end this session, or every session of the caller (step 07)",
   },
+  {
+    method: "GET",
+    path: "/me",
+    function: "me",
+    roles: ["viewer", "member", "admin"],
+    summary: "who the Lambda authorizer says the caller is (step 08)",
+  },
+  {
+    method: "GET",
+    path: "/me/cognito",
+    function: "me",
+    roles: [],
+    summary: "who a Cognito user pool authorizer says the caller is: an ID token's claims (step 08)",
+    authorization: "cognito-user-pools",
+  },
+  {
+    method: "GET",
+    path: "/me/iam",
+    function: "me",
+    roles: [],
+    summary: "who IAM says the caller is: identity-pool credentials, signed with SigV4 (step 08)",
+    authorization: "iam",
+  },
 ];
+
+/** A route's authorization, the default filled in. */
+export function authorizationOf(route: Pick<RouteDefinition, "authorization">): RouteAuthorization {
+  return route.authorization ?? "lambda";
+}
 
 /**
  * What a tenant id looks like (the `custom:tenantId` an operator assigns):
@@ -105,6 +148,7 @@ export const STAGE_THROTTLING = { rateLimit: 50, burstLimit: 100 } as const;
 export const FUNCTION_TIMEOUT_SECONDS = {
   purchases: 10,
   signOut: 10,
+  me: 10,
   authorizer: 10,
 } as const satisfies Record<FunctionName | "authorizer", number>;
 
@@ -119,6 +163,7 @@ export function routeResourcePattern(route: Pick<RouteDefinition, "method" | "pa
   return `${route.method}${route.path.replace(/\{[^}]+\}/g, "*")}`;
 }
 
+/** The routes behind the Lambda authorizer that a role's policy allows (the other authorizers know no roles). */
 export function routesForRole(role: Role): RouteDefinition[] {
-  return ROUTES.filter((route) => route.roles.includes(role));
+  return ROUTES.filter((route) => authorizationOf(route) === "lambda" && route.roles.includes(role));
 }

@@ -96,3 +96,26 @@ export const MAX_LAMBDA_EVENT_BYTES = 6 * 1024 * 1024;
  * it, API Gateway answers INTEGRATION_ERROR.
  */
 export const MAX_LAMBDA_RESPONSE_BYTES = 6_291_556;
+
+/**
+ * An AWS_IAM method's refusals of the signature (all 403): `Missing
+ * Authentication Token` without an `Authorization` header (the same answer as
+ * a missing route), else the signature check's exception and message, as
+ * users report API Gateway's answers: "The security token included in the
+ * request is invalid." (UnrecognizedClientException), "... is expired"
+ * (ExpiredTokenException), "Signature expired: ... - 5 min." and the
+ * signature mismatch (InvalidSignatureException).
+ */
+export function signatureRefused(errorType: string, message: string): GatewayResponse {
+  return json(403, errorType, JSON.stringify({ message }));
+}
+
+/**
+ * ACCESS_DENIED for an AWS_IAM method: the caller's policies do not allow
+ * `execute-api:Invoke` on the method ARN. Note `Message`, as for the
+ * authorizer's denials: `User: <assumed-role ARN> is not authorized to perform:
+ * execute-api:Invoke on resource: <method ARN>`.
+ */
+export function iamAccessDenied(message: string): GatewayResponse {
+  return json(403, "AccessDeniedException", JSON.stringify({ Message: message }));
+}

@@ -116,6 +116,8 @@ const purchases = vi.fn(async (event: APIGatewayProxyEvent): Promise<APIGatewayP
 
 /** A stub for POST /sign-out (step 07): these tests are about the gateway, not sign-out. */
 const signOut = vi.fn(async (): Promise<APIGatewayProxyResult> => ({ statusCode: 204, body: "" }));
+/** A stub for GET /me and its kin (step 08); local-api-gateway.authorization.test.ts drives them. */
+const me = vi.fn(async (): Promise<APIGatewayProxyResult> => ({ statusCode: 200, body: "{}" }));
 
 let now = Date.UTC(2025, 0, 1);
 const logLines: string[] = [];
@@ -124,7 +126,7 @@ const started: LocalApiGateway[] = [];
 async function start(overrides: Partial<LocalApiGatewayOptions> = {}): Promise<LocalApiGateway> {
   const gateway = await startLocalApiGateway({
     routes: ROUTES,
-    functions: { purchases, signOut },
+    functions: { purchases, signOut, me },
     authorizer,
     region: REGION,
     accountId: ACCOUNT,
@@ -941,7 +943,7 @@ describe("startLocalApiGateway", () => {
   it("serves under http://127.0.0.1:{port}/{stage} and stops on close()", async () => {
     const gateway = await startLocalApiGateway({
       routes: ROUTES,
-      functions: { purchases, signOut },
+      functions: { purchases, signOut, me },
       authorizer,
       region: REGION,
       accountId: ACCOUNT,

@@ -31,8 +31,25 @@ export interface ProxyEventInput {
   protocol?: string;
   requestTimeEpoch: number;
   requestId?: string;
-  /** Absent for a method without an authorizer. */
+  /** A Lambda authorizer's answer; absent for a method without one. */
   authorizer?: ProxyEventAuthorizer;
+  /** A Cognito user pool authorizer's claims (`requestContext.authorizer.claims`), as strings. */
+  cognitoClaims?: Record<string, string>;
+  /** Who signed an IAM-authorized request (`requestContext.identity`); the other fields stay null. */
+  callerIdentity?: CallerIdentity;
+}
+
+/** The `requestContext.identity` fields API Gateway fills for a request signed with AWS credentials. */
+export interface CallerIdentity {
+  accessKey: string;
+  accountId: string;
+  caller: string;
+  user: string;
+  userArn: string;
+  cognitoIdentityId: string | null;
+  cognitoIdentityPoolId: string | null;
+  cognitoAuthenticationType: string | null;
+  cognitoAuthenticationProvider: string | null;
 }
 
 export interface ProxyEventAuthorizer {
@@ -91,8 +108,13 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
         user: null,
         userAgent: userAgent ?? null,
         userArn: null,
+        ...input.callerIdentity,
       },
-      authorizer: input.authorizer ? authorizerForEvent(input.authorizer) : null,
+      authorizer: input.authorizer
+        ? authorizerForEvent(input.authorizer)
+        : input.cognitoClaims
+          ? { claims: input.cognitoClaims }
+          : null,
     },
     body: input.body.length > 0 ? input.body : null,
     isBase64Encoded: false,
