@@ -34,6 +34,7 @@ import {
   type TokenAuthorizer,
 } from "../authorizer.ts";
 import { cognitoShapedRefreshToken, withOnePayloadCharacterChanged } from "./forged-tokens.ts";
+import { serveToGateway } from "./gateway-authorizer.ts";
 
 const stack = inject("authorizerCheckpoint");
 const api = new WorkshopApi(stack.outputs);
@@ -48,6 +49,8 @@ let attackerJwks: JwksServer;
 let underTest: Built;
 /** Every reason the authorizer under test logged for a refusal. */
 const rejections: string[] = [];
+/** The gateway's own instance of the authorizer under test, served to it from this worker. */
+let behindGateway: { close(): Promise<void> } | undefined;
 
 beforeAll(async () => {
   user = await api.user(WorkshopApi.newTenantId("acme"), "member");
@@ -60,11 +63,29 @@ beforeAll(async () => {
     jwksUrl: stack.jwksUrl,
     logRejection: (reason) => rejections.push(reason),
   });
+  // The gateway's instance, built like a Lambda cold start: it logs nowhere the checks count. An
+  // authorizer that cannot be built (a TODO threw) fails every call, and the gateway answers 500;
+  // the checks call the handler directly first, so each reports the TODO.
+  const forGateway = await build({
+    userPoolId: stack.outputs.UserPoolId,
+    clientId: stack.outputs.UserPoolClientId,
+    jwksUrl: stack.jwksUrl,
+    logRejection: () => {},
+  });
+  behindGateway = await serveToGateway(
+    stack.relayUrl,
+    forGateway.ok
+      ? forGateway.authorize
+      : async () => {
+          throw forGateway.error;
+        },
+  );
 });
 
 afterAll(async () => {
   api.close();
   await attackerJwks?.close();
+  await behindGateway?.close();
 });
 
 // ---------------------------------------------------------------------------

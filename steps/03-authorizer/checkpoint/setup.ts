@@ -4,18 +4,22 @@
  * test behind the gateway: yours from `steps/03-authorizer/` or the finished
  * one from `solutions/03-authorizer/`.
  *
- * It imports the starter as the checks do (`../authorizer.ts`, typed by it);
- * under `--solution` the runner's Vite plugin, which transforms global setup
- * files too, redirects the import to the solution's file.
+ * The setup does not load the authorizer itself: the checks' worker does, as
+ * the checks import it, afresh at every run, and serves its instance to the
+ * gateway (gateway-authorizer.ts). So the stack starts once and stays up
+ * under `npm run check -- 3 --watch`, and every save is checked on your
+ * latest code, behind the gateway as well as when called directly.
  */
 import type { TestProject } from "vitest/node";
 import { startLocalStack, type LocalStack } from "../../../shared/local-stack/local-stack.ts";
-import type { TokenAuthorizer } from "../authorizer.ts";
+import { startAuthorizerRelay } from "./gateway-authorizer.ts";
 
 export interface AuthorizerCheckpointStack {
   outputs: LocalStack["outputs"];
-  /** The emulator's JWKS: the checks build their own copy of the authorizer on it, to call the handler directly. */
+  /** The emulator's JWKS: the checks build their copies of the authorizer on it. */
   jwksUrl: string;
+  /** Where the checks' worker registers the authorizer the gateway calls (serveToGateway). */
+  relayUrl: string;
 }
 
 declare module "vitest" {
@@ -25,29 +29,22 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  // Imported dynamically, inside a try: a starter that cannot load would stop the whole run here, with
-  // no check reported; the stack starts anyway, and the checks' static import reports the file and line.
-  const underTest = await import("../authorizer.ts").catch((error: unknown) => ({
-    createAuthorizer: async (): Promise<TokenAuthorizer> => {
-      throw error;
-    },
-  }));
+  const relay = await startAuthorizerRelay();
   const stack = await startLocalStack({
     // Every request reaches the authorizer under test: no policy served from the gateway's cache.
     authorizerCacheTtlSeconds: 0,
-    async createAuthorizer(config) {
-      try {
-        return await underTest.createAuthorizer(config);
-      } catch (error) {
-        // A starter cannot build its authorizer yet (a TODO threw). The stack still starts, and the
-        // gateway answers 500 (the authorizer fails); the checks call the handler directly first,
-        // so each reports the TODO.
-        return async () => {
-          throw error;
-        };
-      }
-    },
+    createAuthorizer: () => relay.authorize,
+  }).catch(async (error: unknown) => {
+    await relay.close();
+    throw error;
   });
-  project.provide("authorizerCheckpoint", { outputs: stack.outputs, jwksUrl: stack.cognito.jwksUrl });
-  return () => stack.stop();
+  project.provide("authorizerCheckpoint", {
+    outputs: stack.outputs,
+    jwksUrl: stack.cognito.jwksUrl,
+    relayUrl: relay.url,
+  });
+  return async () => {
+    await stack.stop();
+    await relay.close();
+  };
 }
