@@ -1,31 +1,36 @@
 /**
  * The CDK construct for everything API Gateway does in the flow (steps 3, 6
  * and 8): the REST API and its stage, the TOKEN authorizer in front of every
- * route, one Lambda proxy integration per route, CORS, API Gateway's own error
- * responses, throttling, timeouts and logs.
+ * route (step 08 adds a Cognito user pool authorizer and IAM authorization,
+ * each on its own route), one Lambda proxy integration per route, CORS, API
+ * Gateway's own error responses, throttling, timeouts and logs.
  *
  * What it serves (ROUTES, AUTHORIZER, CORS, throttling, timeouts) is defined
  * in `shared/runtime/purchases-api.ts`, which the local API Gateway reads too.
  */
 import { Annotations, Duration, Fn, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
+import type * as cognito from "aws-cdk-lib/aws-cognito";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import {
   AUTHORIZER,
+  authorizationOf,
   CORS,
   INTEGRATION_TIMEOUT_MS,
   ROUTES,
   STAGE_NAME,
   STAGE_THROTTLING,
 } from "../../shared/runtime/purchases-api.ts";
-import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
+import type { FunctionName, RouteDefinition } from "../../shared/runtime/purchases-api.ts";
 import { responseOriginOf } from "./cors-origins.ts";
 
 export interface PurchasesApiProps {
   /** The TOKEN authorizer's function: verifies the token, returns the policy and the tenant context. */
   readonly authorizerFunction: lambda.IFunction;
+  /** The user pool whose ID tokens the Cognito user pool authorizer accepts (`cognito-user-pools` routes). */
+  readonly userPool: cognito.IUserPool;
   /** The function serving each route, by the name ROUTES uses for it. */
   readonly functions: Readonly<Record<FunctionName, lambda.IFunction>>;
   /**
@@ -39,6 +44,8 @@ export interface PurchasesApiProps {
 export class PurchasesApi extends Construct {
   public readonly restApi: apigw.RestApi;
   public readonly authorizer: apigw.TokenAuthorizer;
+  /** API Gateway's own check of the pool's tokens, for `cognito-user-pools` routes (no scopes: ID tokens). */
+  public readonly userPoolAuthorizer: apigw.CognitoUserPoolsAuthorizer;
   /** One API Gateway method per ROUTES entry, keyed `"GET /purchases"`. */
   public readonly methods: Readonly<Record<string, apigw.Method>>;
   /** Base URL with the stage and no trailing slash, so `curl "$url/purchases"` is the route. */
@@ -65,6 +72,14 @@ export class PurchasesApi extends Construct {
       resultsCacheTtl: Duration.seconds(AUTHORIZER.resultsCacheTtlSeconds),
       // No validationRegex: the local API Gateway has none, and malformed
       // tokens must reach the same authorizer code in both places.
+    });
+
+    // No authorization scopes on its methods, so API Gateway accepts the pool's ID tokens, not access tokens.
+    // The audience is not configurable here: every app client of the pool is accepted (this pool has one).
+    this.userPoolAuthorizer = new apigw.CognitoUserPoolsAuthorizer(this, "UserPoolAuthorizer", {
+      authorizerName: "cognito-user-pool",
+      cognitoUserPools: [props.userPool],
+      identitySource: apigw.IdentitySource.header(AUTHORIZER.identityHeader),
     });
 
     this.methods = this.addRoutes(props);
@@ -139,7 +154,7 @@ export class PurchasesApi extends Construct {
     return restApi;
   }
 
-  /** One method per ROUTES entry behind the authorizer, and a CORS preflight on each resource. */
+  /** One method per ROUTES entry behind its authorizer, and a CORS preflight on each resource. */
   private addRoutes(props: PurchasesApiProps): Record<string, apigw.Method> {
     // Request validation (body shape, field types, sizes) is done by the
     // functions themselves, so a 400 names the offending field and the local
@@ -153,6 +168,7 @@ export class PurchasesApi extends Construct {
     const integrations = {
       purchases: integration(props.functions.purchases),
       signOut: integration(props.functions.signOut),
+      me: integration(props.functions.me),
     } satisfies Record<FunctionName, apigw.LambdaIntegration>;
 
     const corsOptions: apigw.CorsOptions = {
@@ -174,12 +190,23 @@ export class PurchasesApi extends Construct {
       }
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
       methods[`${route.method} ${route.path}`] = resource.addMethod(route.method, integrations[route.function], {
-        authorizationType: apigw.AuthorizationType.CUSTOM,
-        authorizer: this.authorizer,
+        ...this.authorizationFor(route),
         operationName: route.summary,
         requestParameters: Object.fromEntries(pathParameters.map((name) => [`method.request.path.${name}`, true])),
       });
     }
     return methods;
+  }
+
+  /** The method's authorization, as the one API definition names it. */
+  private authorizationFor(route: RouteDefinition): Pick<apigw.MethodOptions, "authorizationType" | "authorizer"> {
+    switch (authorizationOf(route)) {
+      case "cognito-user-pools":
+        return { authorizationType: apigw.AuthorizationType.COGNITO, authorizer: this.userPoolAuthorizer };
+      case "iam":
+        return { authorizationType: apigw.AuthorizationType.IAM };
+      case "lambda":
+        return { authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.authorizer };
+    }
   }
 }

@@ -22,6 +22,8 @@ export const LAMBDA_ENTRIES = {
   authorizer: entry("07-sessions/authorizer-lambda.ts"),
   purchases: entry("05-tenant-scoped-lambda/lambda.ts"),
   signOut: entry("07-sessions/sign-out-lambda.ts"),
+  // GET /me, /me/cognito and /me/iam: what each authorizer type says about the caller (step 08).
+  me: entry("08-identity-pools/me-lambda.ts"),
 } as const satisfies Record<FunctionName | "authorizer", string>;
 
 export interface WorkshopFunctionProps {

@@ -14,6 +14,7 @@ import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AUTHORIZER,
+  authorizationOf,
   CORS,
   FUNCTION_TIMEOUT_SECONDS,
   INTEGRATION_TIMEOUT_MS,
@@ -109,6 +110,13 @@ function resourceOf(construct: IConstruct): [string, CfnResource] {
 }
 
 const authorizerFunction = () => resourceOf(stack.authorizerFunction);
+const meFunction = () => resourceOf(stack.functions.me);
+/** The one AWS::ApiGateway::Authorizer of a type: `TOKEN` (the Lambda authorizer) or `COGNITO_USER_POOLS`. */
+function authorizerOfType(type: "TOKEN" | "COGNITO_USER_POOLS"): [string, CfnResource] {
+  const found = ofType("AWS::ApiGateway::Authorizer").filter(([, authorizer]) => authorizer.Properties!.Type === type);
+  expect(found, `exactly one ${type} authorizer`).toHaveLength(1);
+  return found[0]!;
+}
 const signOutFunction = () => resourceOf(stack.functions.signOut);
 const purchasesTable = () => resourceOf(stack.purchasesTable.table);
 const revocationsTable = () => resourceOf(stack.revocations.table);
@@ -368,7 +376,8 @@ describe("session revocations (step 07)", () => {
 describe("functions", () => {
   it("run on the latest Node.js on arm64, with 256 MB, the shared timeouts and source maps", () => {
     const functions = ofType("AWS::Lambda::Function");
-    expect(functions).toHaveLength(3);
+    // The API's functions (purchases, sign-out, me) and the authorizer.
+    expect(functions).toHaveLength(Object.keys(stack.functions).length + 1);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: "nodejs24.x",
@@ -384,6 +393,7 @@ describe("functions", () => {
     expect(functionWithEnv("TABLE_NAME")[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.purchases);
     expect(authorizerFunction()[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.authorizer);
     expect(signOutFunction()[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.signOut);
+    expect(meFunction()[1].Properties!.Timeout).toBe(FUNCTION_TIMEOUT_SECONDS.me);
   });
 
   it("each logs to its own log group and may write to it only", () => {
@@ -490,17 +500,25 @@ describe("bundles", () => {
 // ---- API --------------------------------------------------------------------
 
 describe("REST API", () => {
-  it("has one method per route, each behind the TOKEN authorizer", () => {
-    const [authorizerId] = onlyOne("AWS::ApiGateway::Authorizer");
+  it("has one method per route, each behind the authorizer ROUTES names (the TOKEN authorizer by default)", () => {
+    const [tokenAuthorizerId] = authorizerOfType("TOKEN");
+    const [userPoolAuthorizerId] = authorizerOfType("COGNITO_USER_POOLS");
+    expect(ofType("AWS::ApiGateway::Authorizer")).toHaveLength(2);
     const methods = ofType("AWS::ApiGateway::Method").filter(
       ([, method]) => method.Properties!.HttpMethod !== "OPTIONS",
     );
     expect(methods.map(([, method]) => methodRoute(method)).sort()).toEqual(
       ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
     );
+    const expected = {
+      lambda: { AuthorizationType: "CUSTOM", AuthorizerId: { Ref: tokenAuthorizerId } },
+      "cognito-user-pools": { AuthorizationType: "COGNITO_USER_POOLS", AuthorizerId: { Ref: userPoolAuthorizerId } },
+      iam: { AuthorizationType: "AWS_IAM", AuthorizerId: undefined },
+    };
     for (const [, method] of methods) {
-      expect(method.Properties!.AuthorizationType).toBe("CUSTOM");
-      expect(method.Properties!.AuthorizerId).toEqual({ Ref: authorizerId });
+      const route = ROUTES.find((r) => `${r.method} ${r.path}` === methodRoute(method))!;
+      const { AuthorizationType, AuthorizerId } = method.Properties!;
+      expect({ AuthorizationType, AuthorizerId }, methodRoute(method)).toEqual(expected[authorizationOf(route)]);
       expect(method.Properties!.Integration.Type).toBe("AWS_PROXY");
       expect(method.Properties!.Integration.TimeoutInMillis).toBe(INTEGRATION_TIMEOUT_MS);
     }
@@ -523,7 +541,7 @@ describe("REST API", () => {
   });
 
   it("POST /sign-out is behind the TOKEN authorizer and calls the sign-out function", () => {
-    const [authorizerId] = onlyOne("AWS::ApiGateway::Authorizer");
+    const [authorizerId] = authorizerOfType("TOKEN");
     const [signOutId] = signOutFunction();
     const signOut = ofType("AWS::ApiGateway::Method").filter(([, m]) => methodRoute(m) === "POST /sign-out");
     expect(signOut).toHaveLength(1);
@@ -534,7 +552,7 @@ describe("REST API", () => {
   });
 
   it("authorizer: TOKEN on the Authorization header, results cached 300 s", () => {
-    const [, authorizer] = onlyOne("AWS::ApiGateway::Authorizer");
+    const [, authorizer] = authorizerOfType("TOKEN");
     expect(authorizer.Properties).toMatchObject({
       Type: "TOKEN",
       IdentitySource: `method.request.header.${AUTHORIZER.identityHeader}`,
@@ -543,6 +561,45 @@ describe("REST API", () => {
     expect(AUTHORIZER.resultsCacheTtlSeconds).toBe(300);
     const [authorizerFunctionId] = authorizerFunction();
     expect(JSON.stringify(authorizer.Properties!.AuthorizerUri)).toContain(`"${authorizerFunctionId}"`);
+  });
+
+  it("step 08: GET /me behind the TOKEN authorizer, /me/cognito behind the user pool's authorizer, /me/iam AWS_IAM; all call the me function", () => {
+    const [tokenAuthorizerId] = authorizerOfType("TOKEN");
+    const [userPoolAuthorizerId, userPoolAuthorizer] = authorizerOfType("COGNITO_USER_POOLS");
+    const [meId] = meFunction();
+    const method = (route: string) => {
+      const found = ofType("AWS::ApiGateway::Method").filter(([, m]) => methodRoute(m) === route);
+      expect(found, route).toHaveLength(1);
+      expect(JSON.stringify(found[0]![1].Properties!.Integration.Uri), route).toContain(`"${meId}"`);
+      return found[0]![1].Properties!;
+    };
+    expect(method("GET /me")).toMatchObject({ AuthorizationType: "CUSTOM", AuthorizerId: { Ref: tokenAuthorizerId } });
+    const cognito = method("GET /me/cognito");
+    expect(cognito).toMatchObject({
+      AuthorizationType: "COGNITO_USER_POOLS",
+      AuthorizerId: { Ref: userPoolAuthorizerId },
+    });
+    // No scopes: API Gateway then accepts the pool's ID tokens and refuses its access tokens.
+    expect(cognito.AuthorizationScopes).toBeUndefined();
+    const iam = method("GET /me/iam");
+    expect(iam.AuthorizationType).toBe("AWS_IAM");
+    expect(iam.AuthorizerId).toBeUndefined();
+
+    const [userPoolId] = resourceOf(stack.identity.userPool);
+    expect(userPoolAuthorizer.Properties).toMatchObject({
+      IdentitySource: `method.request.header.${AUTHORIZER.identityHeader}`,
+      ProviderARNs: [{ "Fn::GetAtt": [userPoolId, "Arn"] }],
+    });
+  });
+
+  it("the me function may write its logs and nothing else", () => {
+    const [, me] = meFunction();
+    const actions = statementsOfRole(roleOf(me)).flatMap((statement) => asArray(statement.Action));
+    expect(actions.filter((action: string) => !action.startsWith("logs:"))).toEqual([]);
+    expect(me.Properties!.Environment.Variables).toEqual({
+      CORS_ALLOW_ORIGIN: DEFAULT_CORS_ALLOW_ORIGINS[0],
+      NODE_OPTIONS: "--enable-source-maps",
+    });
   });
 
   it("only the CORS preflights are unauthenticated", () => {

@@ -111,7 +111,14 @@ export class AuthWorkshopStack extends Stack {
     });
     this.revocations.grantRevocationWrites(signOutFunction);
     userPool.grant(signOutFunction, "cognito-idp:AdminUserGlobalSignOut");
-    this.functions = { purchases: purchasesFunction, signOut: signOutFunction };
+    // 8. GET /me, /me/cognito, /me/iam (step 08): echoes what each authorizer type says about the caller; no grants.
+    const meFunction = workshopFunction(this, "MeFunction", {
+      entry: LAMBDA_ENTRIES.me,
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS.me,
+      description: "GET /me, /me/cognito, /me/iam: who API Gateway says the caller is, per authorizer type",
+      environment: { CORS_ALLOW_ORIGIN: responseOriginOf(this.corsAllowOrigins) },
+    });
+    this.functions = { purchases: purchasesFunction, signOut: signOutFunction, me: meFunction };
 
     // 4-5. The authorizer verifies the ID token against this pool and app client, refuses a revoked session,
     // returns policy and context. It may only read the revocation records, one by one.
@@ -134,6 +141,7 @@ export class AuthWorkshopStack extends Stack {
     // renames whenever the API's definition (construct paths included) changes, is created anew.
     this.api = new PurchasesApi(this, "Default", {
       authorizerFunction: this.authorizerFunction,
+      userPool,
       functions: this.functions,
       corsAllowOrigins: this.corsAllowOrigins,
     });
