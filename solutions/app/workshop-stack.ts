@@ -20,6 +20,7 @@ import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
 import { TenantPurchasesTable } from "../05-tenant-scoped-lambda/purchases-table.ts";
 import { SessionRevocationsTable } from "../07-sessions/revocations-table.ts";
+import { TenantIdentityPool } from "../08-identity-pools/identity-pool.ts";
 import { revocationRecordLifetimeSeconds } from "../../shared/runtime/token-lifetimes.ts";
 import { deployedTokenValidities } from "./client-token-lifetimes.ts";
 import { CORS_ORIGINS_CONTEXT_KEY, corsOriginsFromContext, responseOriginOf } from "./cors-origins.ts";
@@ -59,6 +60,8 @@ export class AuthWorkshopStack extends Stack {
   public readonly functions: Readonly<Record<FunctionName, nodejs.NodejsFunction>>;
   public readonly authorizerFunction: nodejs.NodejsFunction;
   public readonly api: PurchasesApi;
+  /** Flow B (step 08): ID tokens traded for credentials that reach the caller's own tenant only. */
+  public readonly identityPool: TenantIdentityPool;
   public readonly corsAllowOrigins: readonly string[];
 
   constructor(scope: Construct, id: string = STACK_NAME, props: AuthWorkshopStackProps = {}) {
@@ -144,6 +147,17 @@ export class AuthWorkshopStack extends Stack {
       userPool,
       functions: this.functions,
       corsAllowOrigins: this.corsAllowOrigins,
+    });
+
+    // Flow B (step 08): the identity pool trades a user's ID token for temporary credentials; IAM keeps them
+    // in the tenant's partition (LeadingKeys) and lets them call the one IAM-authorized route.
+    this.identityPool = new TenantIdentityPool(this, "IdentityPool", {
+      userPool,
+      userPoolClient,
+      purchasesTable: this.purchasesTable.table,
+      invokableMethodArns: [
+        this.api.restApi.arnForExecuteApi("GET", "/me/iam", this.api.restApi.deploymentStage.stageName),
+      ],
     });
 
     // The keys of `cdk deploy --outputs-file`, the same the local stack writes.
