@@ -519,8 +519,8 @@ export const STEPS: readonly StepEntry[] = [
             "Cognito's refusal of a refresh token: NotAuthorizedException (expired, revoked, signed out), as opposed to a failure that may pass.",
           docs: "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html#API_InitiateAuth_Errors",
           more: [
-            "isRefusal(error) says whether Cognito refused. Refused: this.end() (forget the tokens) and throw new SignedOutError(). Not refused: rethrow the error as it is, tokens kept.",
-            "if (!isRefusal(error)) throw error; this.end(); throw new SignedOutError();",
+            "Cognito's refusal is a NotAuthorizedException: the SDK's error carries it as its name, the step 02 AuthClient's AuthError as its code. Refused: this.end() (forget the tokens) and throw new SignedOutError(). Anything else: rethrow the error as it is, tokens kept.",
+            'const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown }; if (name !== "NotAuthorizedException" && code !== "NotAuthorizedException") throw error; this.end(); throw new SignedOutError();',
           ],
         },
       ],
@@ -553,8 +553,8 @@ export const STEPS: readonly StepEntry[] = [
             "User existence errors: why a reset must answer an unknown address as a known one (PreventUserExistenceErrors).",
           docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-managing-errors.html",
           more: [
-            "The error's name is Cognito's exception. InvalidPasswordException (and InvalidParameterException, Cognito's check under 6 characters): a ResetError saying the policy refused it. CodeMismatchException, ExpiredCodeException and UserNotFoundException: one and the same sentence. Anything else: rethrow.",
-            'const name = (error as { name?: string }).name ?? ""; if (name === "InvalidPasswordException" || name === "InvalidParameterException") throw new ResetError("InvalidPasswordException", "The new password does not meet the pool\'s password policy."); if (["CodeMismatchException", "ExpiredCodeException", "UserNotFoundException"].includes(name)) throw new ResetError(name, "That code is wrong or has expired: ask for a new one."); throw error;',
+            "await cognito.send(new ConfirmForgotPasswordCommand({ ClientId, Username, ConfirmationCode, Password })) inside a try. In the catch, the error's name is Cognito's exception: InvalidPasswordException (and InvalidParameterException, Cognito's own check under 6 characters) is a ResetError saying the policy refused it; CodeMismatchException, ExpiredCodeException and UserNotFoundException are one and the same ResetError; anything else is rethrown.",
+            'try { await cognito.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, Password: newPassword })); } catch (error) { const name = (error as { name?: string }).name ?? ""; if (name === "InvalidPasswordException" || name === "InvalidParameterException") throw new ResetError("InvalidPasswordException", "The new password does not meet the pool\'s password policy."); if (["CodeMismatchException", "ExpiredCodeException", "UserNotFoundException"].includes(name)) throw new ResetError("CodeMismatchException", "That code is wrong or has expired: ask for a new one."); throw error; }',
           ],
         },
       ],

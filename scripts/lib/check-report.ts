@@ -90,7 +90,11 @@ export function checkReportLines(
   const hidden = ordered.slice(SHOWN_TODOS);
   if (hidden.length > 0) {
     const count = hidden.reduce((sum, t) => sum + groups.get(t.number)!, 0);
-    lines.push(`${FAIL} TODOs ${hidden.map((t) => t.number).join(", ")} block ${plural(count, "more check")}`);
+    const which =
+      hidden.length === 1
+        ? `TODO ${hidden[0]!.number} blocks`
+        : `TODOs ${hidden.map((t) => t.number).join(", ")} block`;
+    lines.push(`${FAIL} ${which} ${plural(count, "more check")}`);
   }
   for (const check of others.slice(0, SHOWN_OTHERS)) {
     const where = check.todo ? style.dim(` (${check.todo})`) : "";

@@ -83,9 +83,9 @@ export class Session {
    */
   async idToken(): Promise<string> {
     // TODO 3: A token the API will still accept when the call reaches it: the one held while it has
-    // more than the margin left (`this.#marginMs`, by `this.#now()`), a refreshed one otherwise.
-    // Yours to decide: where "when does it expire" comes from (ExpiresIn is the access token's).
-    // Two calls at once must cause one refresh, not two: `this.refresh()` already shares one.
+    // more than the margin left, a fresh one otherwise. Yours to decide: where "when does it
+    // expire" comes from (Cognito's ExpiresIn is the access token's). Calls that arrive together
+    // and all need a fresh token must cause one refresh, not one each.
     return todo("3: the ID token, refreshed when it is about to expire");
   }
 
@@ -126,7 +126,8 @@ export class Session {
       // TODO 5: Yours to decide: which failures end the session. When Cognito refuses the refresh
       // token (expired, revoked, signed out everywhere) the caller must get a SignedOutError, never
       // a raw SDK error, and no call may use these tokens again. A failure that may pass (the
-      // network, a throttle) must not sign the user out.
+      // network, a throttle) must not sign the user out. Both the SDK's errors and the step 02
+      // AuthClient's may reach here: look at what each says about the refusal.
       return todo("5: a refused refresh ends the session");
     }
   }
@@ -135,12 +136,6 @@ export class Session {
     if (!this.#tokens) throw new SignedOutError();
     return this.#tokens;
   }
-}
-
-/** Cognito's refusal of a refresh token, as the SDK or the step 02 AuthClient reports it. */
-function isRefusal(error: unknown): boolean {
-  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
-  return name === "NotAuthorizedException" || code === "NotAuthorizedException";
 }
 
 /**
