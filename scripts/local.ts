@@ -12,6 +12,9 @@ import { selectPieces } from "../shared/local-stack/learner-pieces.ts";
 import { PROJECT_ROOT } from "../shared/project-root.ts";
 import { writeOutputsFile } from "../shared/outputs-file.ts";
 import { runMain } from "./lib/cli-args.ts";
+import { RequestTraceRecorder } from "../shared/local-stack/api-gateway/request-trace.ts";
+import { AUTHORIZER } from "../shared/runtime/purchases-api.ts";
+import { localEndpointsFor, Mailbox, startWebApp, type WebApp } from "../solutions/web-app/web-server.ts";
 import { style } from "./lib/console-style.ts";
 
 async function main() {
@@ -33,20 +36,43 @@ async function main() {
   console.log(`${style.bold("Serving")} ${pieces.summary}`);
   for (const warning of pieces.warnings) console.log(style.yellow(warning));
   console.log(style.dim("Starting the local stack…"));
+  // The web app's flow inspector reads the gateway's record of each call; its mailbox, the codes.
+  const traces = new RequestTraceRecorder();
+  const mailbox = new Mailbox();
   const stack = await startLocalStack({
     ...pieces.stackOptions,
     apiPort,
     authorizerCacheTtlSeconds: ttl,
     log: values.quiet ? undefined : (line) => console.log(style.dim(`  ${line}`)),
     // Cognito would email these; locally they are printed, so a person can confirm and reset.
-    onMail: ({ to, code }) => console.log(`${style.bold(`mail to ${to}`)}: your code is ${code}`),
+    onMail: (mail) => {
+      mailbox.receive(mail);
+      console.log(`${style.bold(`mail to ${mail.to}`)}: your code is ${mail.code}`);
+    },
+    requestTrace: traces,
   });
   const file = await writeOutputsFile("local", stack.outputs);
   const { outputs } = stack;
   const api = outputs.ApiUrl.replace(/\/$/, "");
+  console.log(style.dim("Starting the web app (Vite; the first start bundles the AWS SDK for the browser)…"));
+  let web: WebApp | undefined;
+  try {
+    web = await startWebApp({
+      target: "local",
+      outputs,
+      local: localEndpointsFor(stack, {
+        traces,
+        mailbox,
+        authorizerCacheTtlSeconds: ttl ?? AUTHORIZER.resultsCacheTtlSeconds,
+      }),
+    });
+  } catch (error) {
+    console.log(style.yellow(`The web app is not served: ${error instanceof Error ? error.message : String(error)}`));
+  }
 
   console.log(`
 ${style.bold("Local stack running")} ${style.dim("(for learning only: the Cognito emulator's signing key is public)")}
+  Web app          ${web ? `${web.url}   ${style.dim("(sign up, sign in, purchases; the flow inspector beside it)")}` : "not served (see above)"}
   API              ${api}
   Cognito          ${outputs.CognitoEndpoint}   pool ${outputs.UserPoolId}, app client ${outputs.UserPoolClientId}
   DynamoDB         ${outputs.DynamoDbEndpoint}   table ${outputs.TableName}
@@ -67,6 +93,7 @@ Ctrl-C stops it and deletes its data.`);
     process.once("SIGTERM", resolve);
   });
   console.log(style.dim("\nStopping…"));
+  await web?.close();
   await stack.stop();
 }
 
