@@ -12,13 +12,22 @@ export const STACK_NAME = "AuthWorkshop";
 export type Target = "local" | "aws";
 
 /** The stack's CloudFormation outputs; `cdk deploy --outputs-file` writes these keys, the local stack too. */
-export const OUTPUT_KEYS = ["ApiUrl", "UserPoolId", "UserPoolClientId", "Region", "TableName"] as const;
+export const OUTPUT_KEYS = [
+  "ApiUrl",
+  "UserPoolId",
+  "UserPoolClientId",
+  "Region",
+  "TableName",
+  "IdentityPoolId",
+] as const;
 export type DeployedOutputs = Record<(typeof OUTPUT_KEYS)[number], string>;
 
 export interface StackOutputs extends DeployedOutputs {
   /** Local stack only: the emulators' endpoints. */
   CognitoEndpoint?: string;
   DynamoDbEndpoint?: string;
+  /** Local stack only: the identity pool's Cognito Identity endpoint (GetId, GetCredentialsForIdentity). */
+  CognitoIdentityEndpoint?: string;
 }
 
 /** `WORKSHOP_OUTPUTS_FILE` points a run at another stack (the validation step's checkpoint does). */

@@ -2,6 +2,9 @@
  * The DynamoDB stand-in: `dynalite` in this process, in memory (its data goes
  * when it stops), on a free port. It has no transactions: the handler uses
  * conditional writes, which it does have.
+ *
+ * It accepts any credentials: the local stack puts the IAM gate in front of it
+ * (local-iam.ts), and only the gate's endpoint is handed out.
  */
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";

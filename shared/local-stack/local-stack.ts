@@ -28,11 +28,14 @@ import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito
 import type { UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
+import { startLocalIam } from "./local-iam.ts";
 import { createPurchasesTable, createRevocationsTable } from "./purchases-table-local.ts";
 import type { StackOutputs } from "../outputs-file.ts";
+import { workshopTemplate, type TemplateTiming } from "./workshop-template.ts";
 
 export const LOCAL_REGION = "us-east-1";
 export const LOCAL_ACCOUNT_ID = "000000000000";
+const LOCAL_API_ID = "local";
 
 export interface LocalStackOptions {
   /** API Gateway's authorizer cache TTL; 0 disables it. Default: the deployed API's. */
@@ -65,10 +68,17 @@ export interface LocalStackOptions {
   gatewayClock?: () => number;
   /** Records each request's flow steps and the DynamoDB and Cognito calls behind it, for the web app's inspector. */
   requestTrace?: RequestTraceRecorder;
+  /** Where the synthesized template came from and how long it took (memory, disk cache or synthesis). */
+  onTemplateTiming?: (timing: TemplateTiming) => void;
 }
 
 export interface LocalStack {
-  outputs: StackOutputs & { CognitoEndpoint: string; DynamoDbEndpoint: string; RevocationsTableName: string };
+  outputs: StackOutputs & {
+    CognitoEndpoint: string;
+    DynamoDbEndpoint: string;
+    CognitoIdentityEndpoint: string;
+    RevocationsTableName: string;
+  };
   cognito: CognitoEmulator;
   /** Calls the gateway made to the authorizer and answers it served from its cache. */
   gatewayStats: { authorizerInvocations: number; cacheHits: number };
@@ -82,6 +92,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stopOne of stops.reverse()) await stopOne();
   };
   try {
+    // The roles' policies come from the synthesized stack (cached: workshop-template.ts), read while the emulators start.
+    const template = workshopTemplate({ onTiming: options.onTemplateTiming });
+    template.catch(() => {}); // awaited below; a failure is reported there
     const [cognito, dynamodb] = await Promise.all([
       startCognitoEmulator({
         region: LOCAL_REGION,
@@ -93,22 +106,53 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(cognito.stop, dynamodb.stop);
 
     const tableName = `${STAGE_NAME}-purchases-local`;
-    const dynamoClient = new DynamoDBClient({
-      endpoint: dynamodb.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      // One process plays every Lambda instance at once: allow it more than the SDK's 50 sockets.
-      requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
-    });
-    stops.push(async () => dynamoClient.destroy());
-    options.requestTrace?.instrument(dynamoClient, "DynamoDB");
     const revocationsTableName = `${STAGE_NAME}-revocations-local`;
+    // IAM enforced (local-iam.ts): the DynamoDB endpoint is a gate before dynalite that checks each caller's
+    // role's policies from the template; the identity pool issues credentials for its authenticated role.
+    const iam = await startLocalIam({
+      workshop: await template,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT_ID,
+      dynamoDbUpstream: dynamodb.endpoint,
+      names: {
+        purchasesTable: tableName,
+        revocationsTable: revocationsTableName,
+        userPoolId: cognito.userPoolId,
+        userPoolClientId: cognito.userPoolClientId,
+        apiId: LOCAL_API_ID,
+        stage: STAGE_NAME,
+      },
+      jwksUrl: cognito.jwksUrl,
+    });
+    stops.push(iam.close);
+    // One process plays every Lambda instance at once: allow it more than the SDK's 50 sockets.
+    const httpAgent = new Agent({ keepAlive: true, maxSockets: 512 });
+    /** A DynamoDB client signing as `as`: a function's own role, as on Lambda, or the operator. */
+    const dynamoDbAs = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => {
+      const client = new DynamoDBClient({
+        endpoint: iam.dynamoDbEndpoint,
+        region: LOCAL_REGION,
+        credentials,
+        requestHandler: { httpAgent },
+      });
+      stops.push(async () => client.destroy());
+      options.requestTrace?.instrument(client, "DynamoDB");
+      return client;
+    };
+    const operator = dynamoDbAs(LOCAL_CREDENTIALS);
     await Promise.all([
-      createPurchasesTable(dynamoClient, tableName),
-      createRevocationsTable(dynamoClient, revocationsTableName),
+      createPurchasesTable(operator, tableName),
+      createRevocationsTable(operator, revocationsTableName),
     ]);
-    const db = DynamoDBDocumentClient.from(dynamoClient);
-    const revocations = new RevocationTable(db, revocationsTableName);
+    const db = DynamoDBDocumentClient.from(dynamoDbAs(iam.functionCredentials("purchases")));
+    const revocationsAsAuthorizer = new RevocationTable(
+      DynamoDBDocumentClient.from(dynamoDbAs(iam.functionCredentials("authorizer"))),
+      revocationsTableName,
+    );
+    const revocationsAsSignOut = new RevocationTable(
+      DynamoDBDocumentClient.from(dynamoDbAs(iam.functionCredentials("signOut"))),
+      revocationsTableName,
+    );
 
     // Step 03's token check, then step 07's session check, as the deployed authorizer (authorizer-lambda.ts).
     const tokenAuthorizer = await (options.createAuthorizer ?? createAuthorizer)({
@@ -118,7 +162,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       logRejection: (reason) => log(`authorizer: token rejected (${reason})`),
     });
     const authorizer = withSessionCheck(tokenAuthorizer, {
-      records: revocations,
+      records: revocationsAsAuthorizer,
       whyRefused: options.whyRefused,
       logRejection: (reason) => log(`authorizer: ${reason}`),
     });
@@ -130,7 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(async () => cognitoClient.destroy());
     options.requestTrace?.instrument(cognitoClient, "Cognito");
     const signOut = (options.createSignOutHandler ?? createSignOutHandler)({
-      revocations,
+      revocations: revocationsAsSignOut,
       cognito: cognitoSignOut(cognitoClient, cognito.userPoolId, cognito.userPoolClientId),
       recordLifetimeSeconds: revocationRecordLifetimeSeconds(cognito.definition.client),
       corsAllowOrigin: LOCAL_WEB_APP_ORIGIN,
@@ -149,7 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       authorizer,
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT_ID,
-      apiId: "local",
+      apiId: LOCAL_API_ID,
       stage: STAGE_NAME,
       authorizerCacheTtlSeconds: options.authorizerCacheTtlSeconds ?? AUTHORIZER.resultsCacheTtlSeconds,
       cors: { allowOrigins: [LOCAL_WEB_APP_ORIGIN], ...CORS },
@@ -158,6 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       methodsWithoutAuthorizer: options.methodsWithoutAuthorizer,
       clock: options.gatewayClock,
       tracer: options.requestTrace,
+      iam: { credentials: iam.credentials, policiesForRole: iam.policiesForRole },
       log,
     });
     stops.push(gateway.close);
@@ -170,7 +215,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         Region: LOCAL_REGION,
         TableName: tableName,
         CognitoEndpoint: cognito.endpoint,
-        DynamoDbEndpoint: dynamodb.endpoint,
+        IdentityPoolId: iam.identityPoolId,
+        DynamoDbEndpoint: iam.dynamoDbEndpoint,
+        CognitoIdentityEndpoint: iam.cognitoIdentityEndpoint,
         RevocationsTableName: revocationsTableName,
       },
       cognito,

@@ -138,6 +138,10 @@ describe("the identity pool (step 08)", () => {
     expect(resource).toMatch(/"\/GET\/me\/iam"\]\]\}$/);
   });
 
+  it("outputs IdentityPoolId", () => {
+    template.hasOutput("IdentityPoolId", { Value: { Ref: poolId } });
+  });
+
   it("passes cdk-nag's AwsSolutions pack with no suppression of its own", () => {
     const path = stack.identityPool.node.path;
     const findings = [

@@ -32,6 +32,7 @@ it("npm run synth works offline, without credentials, and prints no warning", ()
     };
     expect(Object.keys(template.Outputs).sort()).toEqual([
       "ApiUrl",
+      "IdentityPoolId",
       "Region",
       "TableName",
       "UserPoolClientId",

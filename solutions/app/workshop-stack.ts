@@ -14,7 +14,7 @@ import { CfnOutput, RemovalPolicy, Stack } from "aws-cdk-lib";
 import type { StackProps } from "aws-cdk-lib";
 import type * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import type { Construct } from "constructs";
-import { FUNCTION_TIMEOUT_SECONDS } from "../../shared/runtime/purchases-api.ts";
+import { FUNCTION_TIMEOUT_SECONDS, ROUTES, authorizationOf } from "../../shared/runtime/purchases-api.ts";
 import { STACK_NAME, type DeployedOutputs } from "../../shared/outputs-file.ts";
 import type { FunctionName } from "../../shared/runtime/purchases-api.ts";
 import { TenantUserPool } from "../02-user-pool/tenant-user-pool.ts";
@@ -155,9 +155,10 @@ export class AuthWorkshopStack extends Stack {
       userPool,
       userPoolClient,
       purchasesTable: this.purchasesTable.table,
-      invokableMethodArns: [
-        this.api.restApi.arnForExecuteApi("GET", "/me/iam", this.api.restApi.deploymentStage.stageName),
-      ],
+      // The AWS_IAM routes of the one API definition: GET /me/iam.
+      invokableMethodArns: ROUTES.filter((route) => authorizationOf(route) === "iam").map(
+        (route) => this.api.methods[`${route.method} ${route.path}`]!.methodArn,
+      ),
     });
 
     // The keys of `cdk deploy --outputs-file`, the same the local stack writes.
@@ -168,6 +169,7 @@ export class AuthWorkshopStack extends Stack {
       UserPoolClientId: userPoolClient.userPoolClientId,
       Region: this.region,
       TableName: this.purchasesTable.table.tableName,
+      IdentityPoolId: this.identityPool.identityPool.identityPoolId,
     };
     for (const [key, value] of Object.entries(outputs)) {
       new CfnOutput(this, key, { value, description: OUTPUT_DESCRIPTIONS[key as keyof DeployedOutputs] });
