@@ -1,6 +1,8 @@
 /**
  * `npm run local [-- --reference]`: starts the local stack, writes
- * `.workshop/outputs.local.json`, prints how to use it, and runs until Ctrl-C.
+ * `.workshop/outputs.local.json`, serves the web app at http://localhost:5173
+ * (solutions/web-app, with the gateway's request trace for its inspector and
+ * the mailed codes for its mailbox), prints how to use it, and runs until Ctrl-C.
  * It serves the learner's pieces whose TODOs are done and the reference for
  * the rest (shared/local-stack/learner-pieces.ts); `--reference` serves the
  * reference only.

@@ -17,6 +17,7 @@ import { createServer, type Plugin, type ViteDevServer } from "vite";
 import { AuthClient, type AuthClientConfig } from "../02-user-pool/auth-client.ts";
 import type { RequestTraceRecorder } from "../../shared/local-stack/api-gateway/request-trace.ts";
 import type { Mail } from "../../shared/local-stack/cognito/cognito-emulator.ts";
+import type { UserPoolDefinition } from "../../shared/local-stack/cognito/user-pool-definition.ts";
 import type { StackOutputs, Target } from "../../shared/outputs-file.ts";
 import { LOCAL_TOKEN_PASSWORD } from "../../scripts/lib/token-request.ts";
 import { LOCAL_WEB_APP_ORIGIN, ROLES, TENANT_ID_PATTERN, type Role } from "../../shared/runtime/purchases-api.ts";
@@ -37,6 +38,8 @@ export interface WebAppConfig {
   authorizerCacheTtlSeconds?: number;
   /** Locally: the password the operator panel suggests (the one `npm run token` gives its users). */
   suggestedPassword?: string;
+  /** Locally: the pool's password policy, in words, from the definition the emulator enforces. */
+  passwordRule?: string;
   /** Whether the trace, mail and operator endpoints answer. */
   localEndpoints: boolean;
 }
@@ -60,14 +63,30 @@ export interface LocalEndpoints {
   operator: AuthClientConfig;
   authorizerCacheTtlSeconds: number;
   suggestedPassword: string;
+  passwordRule?: string;
 }
 
 /** The local endpoints' parts, for a local stack started with `requestTrace: traces` and `onMail: mailbox.receive`. */
 export function localEndpointsFor(
-  stack: { cognito: { authClientConfig: AuthClientConfig } },
+  stack: { cognito: { authClientConfig: AuthClientConfig; definition: UserPoolDefinition } },
   parts: { traces: RequestTraceRecorder; mailbox: Mailbox; authorizerCacheTtlSeconds: number },
 ): LocalEndpoints {
-  return { ...parts, operator: stack.cognito.authClientConfig, suggestedPassword: LOCAL_TOKEN_PASSWORD };
+  const policy = stack.cognito.definition.pool.Policies?.PasswordPolicy;
+  const needs = [
+    policy?.RequireLowercase && "lower case",
+    policy?.RequireUppercase && "upper case",
+    policy?.RequireNumbers && "a digit",
+    policy?.RequireSymbols && "a symbol",
+  ].filter(Boolean);
+  const passwordRule = policy
+    ? `At least ${policy.MinimumLength ?? 8} characters${needs.length ? `, with ${needs.join(", ")}` : ""}.`
+    : undefined;
+  return {
+    ...parts,
+    operator: stack.cognito.authClientConfig,
+    suggestedPassword: LOCAL_TOKEN_PASSWORD,
+    passwordRule,
+  };
 }
 
 export interface WebAppOptions {
@@ -131,6 +150,7 @@ function workshopEndpoints({ target, outputs, local }: WebAppOptions): Plugin {
     cognitoEndpoint: outputs.CognitoEndpoint,
     authorizerCacheTtlSeconds: local?.authorizerCacheTtlSeconds,
     suggestedPassword: local?.suggestedPassword,
+    passwordRule: local?.passwordRule,
     localEndpoints: local !== undefined,
   };
   const operator = local ? new AuthClient(local.operator) : undefined;

@@ -148,7 +148,7 @@ function showSignedOut(note?: string): void {
       "Password",
       "password",
       { type: "password", autocomplete: "new-password", required: "" },
-      "At least 8 characters, with upper and lower case, a digit and a symbol.",
+      config.passwordRule ?? "The user pool's password policy applies (long, mixed case, digits and symbols).",
     ),
   );
   const sections: Node[] = [
