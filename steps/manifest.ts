@@ -584,4 +584,80 @@ export const STEPS: readonly StepEntry[] = [
       ],
     },
   },
+  {
+    number: 8,
+    slug: "08-identity-pools",
+    title: "Identity pools and IAM",
+    flowSteps: "Flow B",
+    youWrite:
+      "the identity pool and its LeadingKeys policy, the client that trades a token for credentials; which authorizer when",
+    goingFurther: true,
+    todos: {
+      "identity-pool.ts": [
+        {
+          number: 1,
+          concept:
+            "Attributes for access control: an identity pool maps token claims to principal tags, which policies read as ${aws:PrincipalTag/…}.",
+          docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/attributes-for-access-control.html",
+          more: [
+            'A cognito.CfnIdentityPoolPrincipalTag with identityPoolId (this.identityPool.identityPoolId), identityProviderName (props.userPool.userPoolProviderName), principalTags { tenantId: "custom:tenantId" } and useDefaults false (the defaults would add sub and aud, which no policy here reads).',
+            'this.principalTags = new cognito.CfnIdentityPoolPrincipalTag(this, "PrincipalTags", { identityPoolId: this.identityPool.identityPoolId, identityProviderName: props.userPool.userPoolProviderName, principalTags: { tenantId: "custom:tenantId" }, useDefaults: false });',
+          ],
+        },
+        {
+          number: 2,
+          concept:
+            "Fine-grained access to DynamoDB: the dynamodb:LeadingKeys condition key, with ForAllValues and a policy variable.",
+          docs: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html",
+          more: [
+            'One PolicyStatement: actions dynamodb:Query and dynamodb:GetItem only (a Scan has no leading keys, so the condition alone would not stop it), resource the table\'s ARN, condition ForAllValues:StringEquals { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenantId}"] }: StringEquals, not StringLike, so acme#idempotency is not acme.',
+            'this.authenticatedRole.addToPolicy(new iam.PolicyStatement({ actions: ["dynamodb:GetItem", "dynamodb:Query"], resources: [props.purchasesTable.tableArn], conditions: { "ForAllValues:StringEquals": { "dynamodb:LeadingKeys": ["${aws:PrincipalTag/tenantId}"] } } }));',
+          ],
+        },
+      ],
+      "flow-b-client.ts": [
+        {
+          number: 3,
+          concept:
+            "The enhanced (simplified) authflow: GetId, then GetCredentialsForIdentity, each with the Logins map.",
+          docs: "https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flow.html",
+          more: [
+            "A CognitoIdentityClient (region, endpoint: config.cognitoIdentityEndpoint); Logins = { [loginsKey(region, userPoolId)]: idToken }; GetIdCommand({ IdentityPoolId, Logins }) gives IdentityId; GetCredentialsForIdentityCommand({ IdentityId, Logins }) gives Credentials (AccessKeyId, SecretKey, SessionToken, Expiration). Destroy the client when done.",
+            "const client = new CognitoIdentityClient({ region: config.region, endpoint: config.cognitoIdentityEndpoint }); const Logins = { [loginsKey(config.region, config.userPoolId)]: idToken }; const { IdentityId } = await client.send(new GetIdCommand({ IdentityPoolId: config.identityPoolId, Logins })); const { Credentials } = await client.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins })); return { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretKey!, sessionToken: Credentials!.SessionToken!, expiration: Credentials!.Expiration!, identityId: IdentityId! };",
+          ],
+        },
+        {
+          number: 4,
+          concept:
+            "A Query names one partition: KeyConditionExpression on the partition key; IAM's LeadingKeys check reads that value.",
+          docs: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.html",
+          more: [
+            'QueryCommand({ TableName: tableName, KeyConditionExpression: "tenantId = :tenantId", ExpressionAttributeValues: { ":tenantId": tenantId } }); return its Items (or []).',
+            'const { Items } = await db.send(new QueryCommand({ TableName: tableName, KeyConditionExpression: "tenantId = :tenantId", ExpressionAttributeValues: { ":tenantId": tenantId } })); return Items ?? [];',
+          ],
+        },
+        {
+          number: 5,
+          concept: "Signature Version 4 for API Gateway's IAM authorization: the service is execute-api.",
+          docs: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html",
+          more: [
+            'new SignatureV4({ credentials, region, service: "execute-api", sha256: Sha256 }).sign({ method, protocol, hostname, port, path, query, headers: { host } }) from the URL; fetch with the signed headers.',
+            'const target = new URL(url); const signer = new SignatureV4({ credentials, region, service: "execute-api", sha256: Sha256 }); const signed = await signer.sign({ method: "GET", protocol: target.protocol, hostname: target.hostname, port: target.port ? Number(target.port) : undefined, path: target.pathname, query: Object.fromEntries(target.searchParams), headers: { host: target.host } }); return fetch(url, { headers: signed.headers as Record<string, string> });',
+          ],
+        },
+      ],
+      "when-to-use-what.ts": [
+        {
+          number: 6,
+          concept:
+            "API Gateway's ways to control access: Lambda authorizers, Cognito user pool authorizers, IAM, and an HTTP API's JWT authorizers.",
+          docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
+          more: [
+            "Per caller, ask what it needs: a context or a lookup only your code gives (Lambda); a pool token checked with no code (Cognito user pools); AWS credentials it already signs with (IAM); any OIDC issuer with scopes on an HTTP API (JWT).",
+            'switch (caller) { case "multi-tenant app with per-role routes and a tenant context": case "decision needing a lookup": return { authorizer: "lambda", because: "…" }; case "signed-in users, any route, no custom logic": return { authorizer: "cognito-user-pools", because: "…" }; case "caller with AWS credentials": return { authorizer: "iam", because: "…" }; case "OIDC tokens with scopes on an HTTP API": return { authorizer: "http-api-jwt", because: "…" }; }',
+          ],
+        },
+      ],
+    },
+  },
 ];

@@ -203,6 +203,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clock: options.gatewayClock,
       tracer: options.requestTrace,
       iam: { credentials: iam.credentials, policiesForRole: iam.policiesForRole },
+      // GET /me/cognito: API Gateway's own check of this pool's tokens (COGNITO_USER_POOLS).
+      cognitoUserPool: { userPoolId: cognito.userPoolId, clientId: cognito.userPoolClientId, jwksUrl: cognito.jwksUrl },
       log,
     });
     stops.push(gateway.close);
