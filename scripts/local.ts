@@ -77,7 +77,9 @@ ${style.bold("Local stack running")} ${style.dim("(for learning only: the Cognit
   Web app          ${web ? `${web.url}   ${style.dim("(sign up, sign in, purchases; the flow inspector beside it)")}` : "not served (see above)"}
   API              ${api}
   Cognito          ${outputs.CognitoEndpoint}   pool ${outputs.UserPoolId}, app client ${outputs.UserPoolClientId}
-  DynamoDB         ${outputs.DynamoDbEndpoint}   table ${outputs.TableName}
+  DynamoDB         ${outputs.DynamoDbEndpoint}   table ${outputs.TableName} (IAM enforced, as deployed)
+  Identity pool    ${outputs.CognitoIdentityEndpoint}   pool ${outputs.IdentityPoolId} (step 08)
+  Authorizer cache ${ttl ?? AUTHORIZER.resultsCacheTtlSeconds} s${ttl === undefined ? " (as deployed; --cache-ttl N to change)" : ""}
   Outputs file     ${relative(PROJECT_ROOT, file)}
 
 ${style.bold("Try it")} (in another terminal):
