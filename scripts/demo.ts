@@ -1,7 +1,8 @@
 /**
  * `npm run demo [-- --target aws | --mine]`: the eight-step flow, live, then
- * step 07's sign-out. Every call is printed as the curl a person could type
- * and its answer checked; exit 0 only when every step behaved as the story
+ * step 07's sign-out and step 08's Flow B (demo-flow-b.ts). Every call is
+ * printed as the curl a person could type (an AWS SDK call as one line naming
+ * the operation) and its answer checked; exit 0 only when every step behaved as the story
  * says. It runs on the reference system; `--mine` runs it on a local stack
  * serving the learner's finished pieces, as `npm run local` does.
  */
@@ -16,6 +17,7 @@ import { parseTarget, runMain } from "./lib/cli-args.ts";
 import { FAIL, PASS, style } from "./lib/console-style.ts";
 import { DEMO_USERS, newDemoPasswords, type DemoUser, type DemoUserName } from "./lib/demo-cast.ts";
 import { deleteUser } from "./lib/demo-cleanup.ts";
+import { tellFlowB, type FlowBTokens } from "./lib/demo-flow-b.ts";
 import { CurlPrinter, type HttpResult } from "./lib/http-call.ts";
 import { MINE_IS_LOCAL, openDemoTarget, STARTING, type DemoTarget } from "./lib/demo-target.ts";
 import type { WorkshopTarget } from "./lib/workshop-target.ts";
@@ -68,8 +70,9 @@ async function main(): Promise<number> {
     },
   });
   try {
-    const passwords = await tellTheStory(workshop, story, curl);
+    const { passwords, tokens } = await tellTheStory(workshop, story, curl);
     await tellTheSignOut(workshop, story, curl, passwords.alice);
+    await tellFlowB(workshop.outputs, story, curl, tokens, { mine, deployed: workshop.target === "aws" });
   } finally {
     await workshop.close();
   }
@@ -88,12 +91,12 @@ async function main(): Promise<number> {
   return 1;
 }
 
-/** The eight steps; resolves with this run's passwords. */
+/** The eight steps; resolves with this run's passwords and the tokens of the users' first sign-in. */
 async function tellTheStory(
   workshop: WorkshopTarget,
   story: Story,
   curl: CurlPrinter,
-): Promise<Record<UserName, string>> {
+): Promise<{ passwords: Record<UserName, string>; tokens: FlowBTokens }> {
   const { outputs } = workshop;
   const api = outputs.ApiUrl.replace(/\/$/, "");
   curl.define("API", api);
@@ -275,7 +278,7 @@ async function tellTheStory(
     404,
     "and it is gone",
   );
-  return passwords;
+  return { passwords, tokens };
 }
 
 /**
