@@ -653,8 +653,8 @@ export const STEPS: readonly StepEntry[] = [
             "API Gateway's ways to control access: Lambda authorizers, Cognito user pool authorizers, IAM, and an HTTP API's JWT authorizers.",
           docs: "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
           more: [
-            "Per caller, ask what it needs: a context or a lookup only your code gives (Lambda); a pool token checked with no code (Cognito user pools); AWS credentials it already signs with (IAM); any OIDC issuer with scopes on an HTTP API (JWT).",
-            'switch (caller) { case "multi-tenant app with per-role routes and a tenant context": case "decision needing a lookup": return { authorizer: "lambda", because: "…" }; case "signed-in users, any route, no custom logic": return { authorizer: "cognito-user-pools", because: "…" }; case "caller with AWS credentials": return { authorizer: "iam", because: "…" }; case "OIDC tokens with scopes on an HTTP API": return { authorizer: "http-api-jwt", because: "…" }; }',
+            "Per caller, ask what it holds and what the decision must know: a context or a lookup only your code gives (Lambda); a pool token checked with no code (Cognito user pools); AWS credentials it already signs with (IAM); another OIDC issuer's tokens with scopes, on an HTTP API (JWT).",
+            'switch (caller) { case CALLERS[0]: case CALLERS[4]: return { authorizer: "lambda", because: "only your code returns a context / reads a table" }; case CALLERS[1]: return { authorizer: "cognito-user-pools", because: "API Gateway verifies the pool token itself" }; case CALLERS[2]: return { authorizer: "iam", because: "it signs with its role credentials" }; case CALLERS[3]: return { authorizer: "http-api-jwt", because: "any OIDC issuer, audience and scopes" }; }',
           ],
         },
       ],

@@ -15,16 +15,11 @@ export type Authorizer =
   | "http-api-jwt";
 
 export type Caller =
-  /** The purchases app: users of many tenants, roles from groups, the tenant passed to the backend. */
-  | "multi-tenant app with per-role routes and a tenant context"
-  /** A mobile app whose signed-in users may call every route alike; no custom rules, no extra Lambda. */
-  | "signed-in users, any route, no custom logic"
-  /** A client holding AWS credentials (an identity pool, a service's role) that also calls AWS services directly. */
-  | "caller with AWS credentials"
-  /** An HTTP API whose users sign in with any OIDC provider, routes guarded by OAuth scopes. */
-  | "OIDC tokens with scopes on an HTTP API"
-  /** A decision that needs data from elsewhere (a deny list, a tenant's plan, a revoked session). */
-  | "decision needing a lookup";
+  | "the purchases web app: roles decide the routes, and the backend needs the caller's tenant"
+  | "a partner's mobile app whose users sign in to our pool and may all call one read-only route; we want no code of ours in the path"
+  | "a nightly report job on ECS that calls the API with its task role"
+  | "a second API, an HTTP API, for a customer whose users sign in with their own OIDC provider, its routes guarded by scopes"
+  | "an admin console whose every call must be refused the moment an operator revokes the session";
 
 export interface Choice {
   authorizer: Authorizer;
@@ -33,11 +28,11 @@ export interface Choice {
 }
 
 export const CALLERS: readonly Caller[] = [
-  "multi-tenant app with per-role routes and a tenant context",
-  "signed-in users, any route, no custom logic",
-  "caller with AWS credentials",
-  "OIDC tokens with scopes on an HTTP API",
-  "decision needing a lookup",
+  "the purchases web app: roles decide the routes, and the backend needs the caller's tenant",
+  "a partner's mobile app whose users sign in to our pool and may all call one read-only route; we want no code of ours in the path",
+  "a nightly report job on ECS that calls the API with its task role",
+  "a second API, an HTTP API, for a customer whose users sign in with their own OIDC provider, its routes guarded by scopes",
+  "an admin console whose every call must be refused the moment an operator revokes the session",
 ];
 
 /** The authorizer that fits this caller, and why. */
@@ -46,24 +41,28 @@ export function authorizerFor(caller: Caller): Choice {
 }
 
 const WHEN_TO_USE_WHAT: Readonly<Record<Caller, Choice>> = {
-  "multi-tenant app with per-role routes and a tenant context": {
+  "the purchases web app: roles decide the routes, and the backend needs the caller's tenant": {
     authorizer: "lambda",
-    because: "only a Lambda authorizer returns a policy per role and a context (the tenant) for the backend",
+    because: "only a Lambda authorizer returns a policy per role and a context that carries the tenant to the backend",
   },
-  "signed-in users, any route, no custom logic": {
-    authorizer: "cognito-user-pools",
-    because: "API Gateway verifies the pool's token itself: no function to write, run or pay for",
-  },
-  "caller with AWS credentials": {
+  "a partner's mobile app whose users sign in to our pool and may all call one read-only route; we want no code of ours in the path":
+    {
+      authorizer: "cognito-user-pools",
+      because: "API Gateway verifies the pool's token itself: no function to write, run or pay for",
+    },
+  "a nightly report job on ECS that calls the API with its task role": {
     authorizer: "iam",
-    because: "the request is SigV4-signed and IAM judges it with the same policies as the caller's other AWS calls",
+    because:
+      "the job already signs with its role's credentials, and IAM judges the call with the same policies as its other AWS calls",
   },
-  "OIDC tokens with scopes on an HTTP API": {
-    authorizer: "http-api-jwt",
-    because: "an HTTP API's JWT authorizer checks any OIDC issuer's token, its audience and its scopes, without code",
-  },
-  "decision needing a lookup": {
+  "a second API, an HTTP API, for a customer whose users sign in with their own OIDC provider, its routes guarded by scopes":
+    {
+      authorizer: "http-api-jwt",
+      because: "an HTTP API's JWT authorizer checks any OIDC issuer's token, its audience and its scopes, without code",
+    },
+  "an admin console whose every call must be refused the moment an operator revokes the session": {
     authorizer: "lambda",
-    because: "only your code can read a table (a revoked session, a tenant's plan) before it answers",
+    because:
+      "only your code can read the revocation records (a table) before it answers; a token check alone cannot know",
   },
 };

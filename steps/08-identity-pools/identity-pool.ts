@@ -3,28 +3,17 @@
  * token for temporary AWS credentials, and IAM itself keeps them in their
  * tenant's partition.
  *
- * - The user pool and its app client are the pool's only provider; there are
- *   no unauthenticated (guest) identities and no unauthenticated role.
- * - The authenticated role trusts only this identity pool
+ * Given:
+ * - the user pool and its app client are the pool's only provider; there are
+ *   no unauthenticated (guest) identities and no unauthenticated role;
+ * - the authenticated role trusts only this identity pool
  *   (`cognito-identity.amazonaws.com:aud`) and only authenticated identities
  *   (`amr` has `authenticated`), and lets Cognito tag the session
- *   (`sts:TagSession`): the ID token's `custom:tenantId` becomes the principal
- *   tag `tenantId` ("attributes for access control").
- * - The role may `dynamodb:Query` and `dynamodb:GetItem` on the purchases table
- *   only where every partition key the call touches is the caller's tenant
- *   (`ForAllValues:StringEquals` `dynamodb:LeadingKeys` =
- *   `${aws:PrincipalTag/tenantId}`), and `execute-api:Invoke` the one
- *   IAM-authorized method (GET /me/iam). Nothing else: no Scan (a Scan has no
- *   leading keys, so the condition alone would not stop it), no batch call, no
- *   write, not the revocation records' table.
+ *   (`sts:TagSession`);
+ * - the role may `execute-api:Invoke` the IAM-authorized methods it is given.
  *
- * The idempotency records and DELETE's tombstones live in the same table,
- * under `<tenantId>#idempotency` and `<tenantId>#deleted`
- * (idempotent-create.ts). `StringEquals` compares the whole partition key, so
- * `acme#idempotency` is not `acme`: the condition keeps every tenant off those
- * partitions, its own included. A `StringLike` with `${aws:PrincipalTag/tenantId}*`
- * would let them in; and no tenant id can be another tenant's record partition,
- * because tenant ids have no `#` (TENANT_ID_PATTERN).
+ * Yours: the tag that carries the tenant (TODO 1) and what the role may do in
+ * the purchases table (TODO 2).
  */
 import { Lazy } from "aws-cdk-lib";
 import * as cognito from "aws-cdk-lib/aws-cognito";
@@ -95,7 +84,8 @@ export class TenantIdentityPool extends Construct {
 
     // TODO 2: The role's DynamoDB permission: a signed-in user may read their own tenant's purchases
     // straight from the table, and nothing else of it: no other tenant's partition, no Scan, no batch
-    // call, no write, not the idempotency records (idempotent-create.ts: how are they keyed?). Yours
+    // call, no write, not the idempotency records (steps/05-tenant-scoped-lambda/idempotent-create.ts:
+    // how are they keyed?). Yours
     // to decide: the actions, the resource, and the condition with its operator and policy variable
     // (a condition on `dynamodb:LeadingKeys`). Add it with this.authenticatedRole.addToPolicy.
     todo("2: the role's own-tenant-only DynamoDB statement");
