@@ -27,6 +27,7 @@ import type { RequestTraceRecorder } from "./api-gateway/request-trace.ts";
 import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito/cognito-emulator.ts";
 import type { UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
+import type { EmulatorHost } from "./emulator-host.ts";
 import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
 import { startLocalIam } from "./local-iam.ts";
 import { createPurchasesTable, createRevocationsTable } from "./purchases-table-local.ts";
@@ -70,6 +71,13 @@ export interface LocalStackOptions {
   requestTrace?: RequestTraceRecorder;
   /** Where the synthesized template came from and how long it took (memory, disk cache or synthesis). */
   onTemplateTiming?: (timing: TemplateTiming) => void;
+  /**
+   * Emulator processes shared with other stacks (emulator-host.ts): this
+   * stack's cognito-local is a fresh instance of its own in the host's
+   * process, instead of a process of its own. For a caller that starts many
+   * stacks (step 06's checkpoint).
+   */
+  emulators?: EmulatorHost;
 }
 
 export interface LocalStack {
@@ -100,6 +108,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         region: LOCAL_REGION,
         onMail: options.onMail,
         userPoolConstruct: options.userPoolConstruct,
+        host: options.emulators,
       }),
       startDynamoDbEmulator(),
     ]);

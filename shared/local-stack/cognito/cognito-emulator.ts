@@ -1,5 +1,6 @@
 /**
- * The Cognito stand-in: `cognito-local` in a child process, behind a strict
+ * The Cognito stand-in: `cognito-local` in a child process (its own, or one
+ * an emulator host shares between stacks: emulator-host.ts), behind a strict
  * front (strict-cognito.ts) that enforces the deployed pool's settings. Both
  * are seeded from the TenantUserPool construct itself (user-pool-definition.ts),
  * with an AWS-shaped pool id and Cognito's real issuer domain, so the tokens
@@ -8,12 +9,10 @@
  * Its first signing key is public (shipped with cognito-local): this stack is
  * for learning only, never for anything real.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   CognitoIdentityProviderClient,
   CreateGroupCommand,
@@ -21,7 +20,7 @@ import {
   type CreateUserPoolClientCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { AuthClientConfig } from "../../../solutions/02-user-pool/auth-client.ts";
-import { findFreePort } from "../free-port.ts";
+import { spawnCognitoLocal, type EmulatorHost } from "../emulator-host.ts";
 import { LOCAL_CREDENTIALS } from "../local-credentials.ts";
 import { SigningKeys } from "./signing-keys.ts";
 import { startStrictCognito } from "./strict-cognito.ts";
@@ -64,12 +63,15 @@ export interface CognitoEmulatorOptions {
   userPoolConstruct?: UserPoolConstruct;
   /** Called with every code the pool mails, as it goes out. */
   onMail?: (mail: Mail) => void;
+  /**
+   * Run this pool's cognito-local in the host's process (a fresh instance of
+   * its own there) instead of a process of its own: see emulator-host.ts.
+   */
+  host?: EmulatorHost;
 }
 
 export async function startCognitoEmulator(options: CognitoEmulatorOptions = {}): Promise<CognitoEmulator> {
   const region = options.region ?? "us-east-1";
-  const port = await findFreePort();
-  const upstream = `http://127.0.0.1:${port}`;
   const issuerDomain = `https://cognito-idp.${region}.amazonaws.com`;
   // An AWS-shaped id: CognitoJwtVerifier refuses cognito-local's own `local_...` ids.
   const userPoolId = `${region}_${randomIdSuffix()}`;
@@ -79,28 +81,24 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
   await mkdir(dbDir, { recursive: true });
   await writeFile(
     join(dataDir, ".cognito", "config.json"),
-    JSON.stringify({ TokenConfig: { IssuerDomain: issuerDomain }, ServerConfig: { hostname: "127.0.0.1", port } }),
+    // Port 0: the instance listens on a free port and says which.
+    JSON.stringify({ TokenConfig: { IssuerDomain: issuerDomain }, ServerConfig: { hostname: "127.0.0.1", port: 0 } }),
   );
 
-  // The child loads cognito-local (half a second) while this process synthesizes the pool; it starts
-  // the server, which reads the pool's file, only once told that the file is written.
-  const child = spawn(process.execPath, [fileURLToPath(new URL("./cognito-local-child.cjs", import.meta.url))], {
-    cwd: dataDir,
-    // cognito-local still loads the AWS SDK v2, which warns on start: not our learners' concern.
-    env: { ...process.env, NODE_NO_WARNINGS: "1" },
-    stdio: ["pipe", "pipe", "pipe", "ipc"],
-  });
-  const output: string[] = [];
-  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  // A process of its own, unless a host shares one (emulator-host.ts). It loads cognito-local (half a
+  // second) while this process synthesizes the pool; it starts this pool's instance, which reads the
+  // pool's file, only once the file is written.
+  const cognitoLocal = options.host?.cognitoLocal ?? spawnCognitoLocal();
   const mailbox = new Map<string, string>();
-  child.on("message", (message: { type?: string; to?: string; code?: string }) => {
-    if (message.type !== "mail" || !message.to || !message.code) return;
-    mailbox.set(message.to.toLowerCase(), message.code);
-    options.onMail?.({ to: message.to, code: message.code });
-  });
+  const onMail = (to: string, code: string) => {
+    mailbox.set(to.toLowerCase(), code);
+    options.onMail?.({ to, code });
+  };
 
-  const stops: (() => Promise<void>)[] = [() => stopChild(child), () => rm(dataDir, { recursive: true, force: true })];
+  const stops: (() => Promise<void>)[] = [
+    ...(options.host ? [] : [() => cognitoLocal.close()]),
+    () => rm(dataDir, { recursive: true, force: true }),
+  ];
   const stop = async () => {
     for (const stopOne of stops.splice(0)) await stopOne();
   };
@@ -112,9 +110,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions = {})
       join(dbDir, `${userPoolId}.json`),
       JSON.stringify({ Users: {}, Options: cognitoLocalPool(userPoolId, definition) }),
     );
-    // An error (the child already gone) goes to the callback: waitUntilListening reports the exit and its output.
-    child.send({ type: "start" }, () => {});
-    await waitUntilListening(upstream, child, output);
+    const instance = await cognitoLocal.startInstance(dataDir, onMail);
+    stops.unshift(instance.stop);
+    const upstream = instance.endpoint;
     const userPoolClientId = await seedPool(upstream, region, userPoolId, definition);
     const keys = new SigningKeys();
     const front = await startStrictCognito({
@@ -196,30 +194,6 @@ async function waitForMail(mailbox: Map<string, string>, email: string): Promise
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`No code was mailed to ${email}.`);
-}
-
-async function waitUntilListening(endpoint: string, child: ChildProcess, output: string[]) {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`cognito-local exited during start-up:\n${output.join("")}`);
-    }
-    try {
-      await fetch(`${endpoint}/health`);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  throw new Error(`cognito-local did not start within 15 s:\n${output.join("")}`);
-}
-
-async function stopChild(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
 }
 
 function randomIdSuffix(): string {

@@ -1,29 +1,50 @@
-// Runs cognito-local as a child of the local stack.
+// Runs cognito-local as a child of the local stack: one process, which loads
+// cognito-local once (half a second of CPU) and serves any number of
+// cognito-local instances, one per stack (cognito-emulator.ts).
+//
+// Each instance is what a cognito-local process of its own would be: its own
+// HTTP server on its own port, its own data directory (its config, its pools,
+// its app clients), its own services (clock, token generator, triggers,
+// message delivery), built as cognito-local's createDefaultServer builds them
+// (lib/server/defaults.js), with absolute directories instead of the process's
+// working directory. An instance only has its own pool: nothing one stack does
+// reaches another's users, clients or codes.
 //
 // 1. It ends when the parent goes away (its stdin closes), even if the parent
-//    was killed without a goodbye: nothing is left running, and the throw-away
-//    data directory goes too.
+//    was killed without a goodbye: nothing is left running, and the instances'
+//    throw-away data directories go too.
 // 2. Every code cognito-local "sends" (sign-up, password reset, attribute
-//    verification) goes to the parent as a message, instead of a box drawn on
-//    a console nobody sees; the parent shows it as a mail line.
+//    verification) goes to the parent as a message naming its instance,
+//    instead of a box drawn on a console nobody sees; the parent shows it as a
+//    mail line.
+//
+// Messages: parent → child {type: "start", id, dataDir} (the data directory's
+// .cognito/config.json and pool file written), answered {type: "started", id,
+// port} or {type: "start-failed", id, error}; {type: "stop", id}, answered
+// {type: "stopped", id}. Child → parent: {type: "mail", id, to, code}.
 const { rmSync } = require("node:fs");
-const { basename, dirname } = require("node:path");
+const { rm } = require("node:fs/promises");
+const { basename, dirname, join } = require("node:path");
 
-const dataDir = process.cwd();
-function exitWithParent() {
+/** id → { server, dataDir } */
+const instances = new Map();
+function removeDataDir(dataDir) {
   if (basename(dataDir).startsWith("workshop-cognito-")) rmSync(dataDir, { recursive: true, force: true });
+}
+function exitWithParent() {
+  for (const { dataDir } of instances.values()) removeDataDir(dataDir);
   process.exit(0);
 }
 process.stdin.on("end", exitWithParent);
 process.stdin.on("error", exitWithParent);
 process.stdin.resume();
+// A late failure of one instance (a request still running as its stack stopped) must not take the others down.
+process.on("unhandledRejection", (error) => console.error("cognito-local: unhandled rejection:", error));
 
 const cognitoLocalDir = dirname(require.resolve("cognito-local/package.json"));
-const { ConsoleMessageSender } = require(`${cognitoLocalDir}/lib/services/messageDelivery/consoleMessageSender.js`);
-ConsoleMessageSender.prototype.sendToConsole = (_ctx, user, destination, message) => {
-  process.send?.({ type: "mail", username: user.Username, to: destination, code: message.__code });
-  return Promise.resolve();
-};
+const lib = (path) => require(`${cognitoLocalDir}/lib/${path}`);
+/** A package as cognito-local itself resolves it. */
+const dependency = (name) => require(require.resolve(name, { paths: [cognitoLocalDir] }));
 
 // 3. Two of cognito-local's targets are mended where it parts from Cognito in
 //    a way the strict front cannot see from outside:
@@ -32,8 +53,8 @@ ConsoleMessageSender.prototype.sendToConsole = (_ctx, user, destination, message
 //      could not be refreshed;
 //    - InitiateAuth answers NEW_PASSWORD_REQUIRED before it checks the
 //      temporary password, so anyone could set a new user's password.
-const { Targets } = require(`${cognitoLocalDir}/lib/targets/targets.js`);
-const { InvalidPasswordError } = require(`${cognitoLocalDir}/lib/errors.js`);
+const { Targets } = lib("targets/targets.js");
+const { InvalidPasswordError } = lib("errors.js");
 const respondToAuthChallenge = Targets.RespondToAuthChallenge;
 Targets.RespondToAuthChallenge = (services) => {
   const respond = respondToAuthChallenge(services);
@@ -63,9 +84,100 @@ Targets.InitiateAuth = (services) => {
   };
 };
 
-// 4. It loads cognito-local at once, but starts the server (which reads the data
-//    directory's pools) only when the parent says the pool's file is written.
-require(`${cognitoLocalDir}/lib/server`);
+// 4. It loads cognito-local at once (the parent meanwhile synthesizes the pool),
+//    and starts an instance when the parent says its pool's file is written.
+const AWS = dependency("aws-sdk");
+const { DateClock, LambdaService, MessagesService, TriggersService } = lib("services/index.js");
+const { CognitoServiceFactoryImpl } = lib("services/cognitoService.js");
+const { CryptoService } = lib("services/crypto.js");
+const { StormDBDataStoreFactory } = lib("services/dataStore/stormDb.js");
+const { ConsoleMessageSender } = lib("services/messageDelivery/consoleMessageSender.js");
+const { MessageDeliveryService } = lib("services/messageDelivery/messageDelivery.js");
+const { otp } = lib("services/otp.js");
+const { JwtTokenGenerator } = lib("services/tokenGenerator.js");
+const { UserPoolServiceFactoryImpl } = lib("services/userPoolService.js");
+const { loadConfig } = lib("server/config.js");
+const { Router } = lib("server/Router.js");
+const { createServer } = lib("server/server.js");
+// The logger of cognito-local's own start (lib/bin/start.js).
+const logger = dependency("pino")(
+  { level: process.env.DEBUG ? "debug" : "info" },
+  dependency("pino-pretty")({
+    colorize: true,
+    ignore: "pid,name,hostname",
+    singleLine: true,
+    messageFormat: (log, messageKey) => `${log.reqId ?? "NONE"} ${log.target ?? "NONE"} ${log[messageKey]}`,
+  }),
+);
+
+/** cognito-local's createDefaultServer, for the data directory `dataDir` (its `.cognito`), mailing as `id`. */
+async function startInstance(id, dataDir) {
+  const configDirectory = join(dataDir, ".cognito");
+  const dataDirectory = join(configDirectory, "db");
+  const ctx = { logger };
+  const config = await loadConfig(ctx, new StormDBDataStoreFactory(configDirectory));
+  const clock = new DateClock();
+  const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
+  const cognitoServiceFactory = new CognitoServiceFactoryImpl(
+    dataDirectory,
+    dataStoreFactory,
+    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+  );
+  const cognitoClient = await cognitoServiceFactory.create(ctx, config.UserPoolDefaults);
+  const triggers = new TriggersService(
+    clock,
+    cognitoClient,
+    new LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new CryptoService(config.KMSConfig),
+  );
+  const sender = new ConsoleMessageSender();
+  sender.sendToConsole = (_ctx, _user, destination, message) => {
+    process.send?.({ type: "mail", id, to: destination, code: message.__code });
+    return Promise.resolve();
+  };
+  const services = {
+    clock,
+    cognito: cognitoClient,
+    config,
+    messages: new MessagesService(triggers, new MessageDeliveryService(sender)),
+    otp,
+    tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+    triggers,
+  };
+  return createServer(Router(services), logger, config.ServerConfig, services).start();
+}
+
+async function stopInstance(id) {
+  const instance = instances.get(id);
+  if (!instance) return;
+  instances.delete(id);
+  await new Promise((resolve) => {
+    instance.server.close(() => resolve());
+    instance.server.closeAllConnections();
+  });
+  if (basename(instance.dataDir).startsWith("workshop-cognito-")) {
+    await rm(instance.dataDir, { recursive: true, force: true });
+  }
+}
+
 process.on("message", (message) => {
-  if (message?.type === "start") require("cognito-local/lib/bin/start.js");
+  if (message?.type === "start") {
+    const { id, dataDir } = message;
+    startInstance(id, dataDir).then(
+      (server) => {
+        instances.set(id, { server, dataDir });
+        process.send?.({ type: "started", id, port: server.address().port });
+      },
+      (error) => process.send?.({ type: "start-failed", id, error: String(error?.stack ?? error) }),
+    );
+  } else if (message?.type === "stop") {
+    const { id } = message;
+    stopInstance(id).then(
+      () => process.send?.({ type: "stopped", id }),
+      (error) => {
+        console.error(`cognito-local: instance ${id} did not stop cleanly:`, error);
+        process.send?.({ type: "stopped", id });
+      },
+    );
+  }
 });

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { check, pathUnderTest } from "../../../shared/checkpoint/check.ts";
+import { startEmulatorHost } from "../../../shared/local-stack/emulator-host.ts";
 import { startLocalStack, type LocalStackOptions } from "../../../shared/local-stack/local-stack.ts";
 import { writeOutputsFile } from "../../../shared/outputs-file.ts";
 import { startSuiteRunner, type SuiteRun, type SuiteRunner } from "../../../shared/validation/run-validation-suite.ts";
@@ -68,8 +69,12 @@ function checkName(mutant: Mutant, outcome: Outcome | undefined): string {
 // One vitest per lane, kept up between its runs (run-validation-suite.ts's startSuiteRunner), each
 // started at once: the second one starts while the reference system is graded.
 const runners = Array.from({ length: MUTANTS_AT_A_TIME }, () => startSuiteRunner());
+// One cognito-local process for every stack, loaded once (emulator-host.ts): each stack still gets a
+// cognito-local instance of its own in it (its own server, pool, app clients and mail), and all the rest
+// of a stack is its own, so a suite that reuses fixed emails or tenant ids meets a clean system each run.
+const emulators = startEmulatorHost();
 // Mutants are graded only once the suite passes on the real system: a suite that always fails "catches" them all.
-const reference = await outcomeOf(runners[0]!, {});
+const reference = await outcomeOf(runners[0]!, { emulators });
 const referencePassed = "run" in reference && reference.run.passed;
 const outcomes = new Map<string, Outcome>();
 // Two at a time: each mutant still has a fresh stack and a run of its own (its own worker process and
@@ -80,12 +85,15 @@ try {
     const queue = [...MUTANTS];
     const lane = async (runner: Promise<SuiteRunner>) => {
       for (let mutant = queue.shift(); mutant; mutant = queue.shift())
-        outcomes.set(mutant.name, await outcomeOf(runner, mutant.stack));
+        outcomes.set(mutant.name, await outcomeOf(runner, { ...mutant.stack, emulators }));
     };
     await Promise.all(runners.map(lane));
   }
 } finally {
-  await Promise.all(runners.map((runner) => runner.then((r) => r.close()).catch(() => {})));
+  await Promise.all([
+    ...runners.map((runner) => runner.then((r) => r.close()).catch(() => {})),
+    emulators.close().catch(() => {}),
+  ]);
 }
 
 check(
