@@ -13,8 +13,12 @@ import type { Progress } from "./progress.ts";
 import { round2, type BenchRow } from "./report.ts";
 import { baselineFirst, median, nowMs } from "./stats.ts";
 
-/** The learner's targets: a check they can run after every edit. */
-const TARGET_SECONDS = (step: number) => (step === 6 ? 15 : 3);
+/**
+ * The learner's targets (issue 11): a check they can run after every edit, for
+ * the core steps. The going-further steps start whole local stacks, several
+ * times: their times are reported, with no target.
+ */
+const TARGET_SECONDS: Readonly<Record<number, number>> = { 1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 15 };
 
 export interface CheckTimesOptions {
   rounds: number;
@@ -49,15 +53,15 @@ export async function benchCheckTimes(options: CheckTimesOptions): Promise<Bench
       const baseline = median(bareMs);
       const subject = median(checkMs);
       const cpu = checkCpuMs.length > 0 ? median(checkCpuMs) : undefined;
-      const target = TARGET_SECONDS(step.number);
+      const target = TARGET_SECONDS[step.number];
       rows.push({
         id: `check-step-${step.number}`,
         figure: `npm run check -- ${step.number} (finished code)`,
         baseline: { label: "bare vitest start", value: round2(baseline), unit: "ms" },
         subject: { label: "check", value: round2(subject), unit: "ms" },
         ratio: round2(subject / baseline),
-        target: `≤ ${target} s`,
-        met: subject <= target * 1000,
+        target: target === undefined ? "report" : `≤ ${target} s`,
+        met: target === undefined ? null : subject <= target * 1000,
         note:
           `check -- ${step.number}: ${(subject / 1000).toFixed(1)} s, of which a bare vitest start is ${(baseline / 1000).toFixed(1)} s` +
           (cpu === undefined ? "." : `; CPU time (user + system, all its processes) ${(cpu / 1000).toFixed(1)} s.`),
