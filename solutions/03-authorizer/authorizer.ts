@@ -134,7 +134,7 @@ function jwksSource(config: AuthorizerConfig): { jwksCache: SimpleJwksCache } | 
  * The verifier knows two issuer URLs per pool and hydrates both at once; here
  * both are the one local URL, so concurrent downloads share one request.
  */
-function jwksCacheFetchingFrom(jwksUrl: string): SimpleJwksCache {
+export function jwksCacheFetchingFrom(jwksUrl: string): SimpleJwksCache {
   let inFlight: Promise<ArrayBuffer> | undefined;
   const download = async () => {
     const response = await fetch(jwksUrl);

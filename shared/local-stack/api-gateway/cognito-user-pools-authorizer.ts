@@ -13,8 +13,9 @@
  * 2023`), a one-group `cognito:groups` as the group's name.
  */
 import { CognitoJwtVerifier } from "aws-jwt-verify";
-import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
+// The same JWKS cache as the Lambda authorizer's, on the emulator's URL.
+import { jwksCacheFetchingFrom } from "../../../solutions/03-authorizer/authorizer.ts";
 
 export interface CognitoUserPoolAuthorizerOptions {
   userPoolId: string;
@@ -78,22 +79,4 @@ function javaDate(seconds: number): string {
     `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCDate())} ` +
     `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} UTC ${date.getUTCFullYear()}`
   );
-}
-
-/** A JWKS cache fetching from the emulator's URL (as solutions/03-authorizer/authorizer.ts does). */
-function jwksCacheFetchingFrom(jwksUrl: string): SimpleJwksCache {
-  let inFlight: Promise<ArrayBuffer> | undefined;
-  const download = async () => {
-    const response = await fetch(jwksUrl);
-    if (!response.ok) throw new Error(`JWKS download failed: HTTP ${response.status}`);
-    return response.arrayBuffer();
-  };
-  return new SimpleJwksCache({
-    fetcher: {
-      fetch() {
-        inFlight ??= download().finally(() => (inFlight = undefined));
-        return inFlight;
-      },
-    },
-  });
 }

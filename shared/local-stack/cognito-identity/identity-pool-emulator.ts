@@ -15,8 +15,8 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { CredentialsRegistry } from "../iam/credentials-registry.ts";
+import { listenOnLoopback } from "../loopback-server.ts";
 
 export type TokenClaims = Record<string, unknown>;
 
@@ -205,19 +205,7 @@ export async function startIdentityPoolEmulator(options: IdentityPoolEmulatorOpt
       });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, options.port);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

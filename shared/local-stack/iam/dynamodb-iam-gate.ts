@@ -14,11 +14,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { assumedRoleArn, type AssumedRoleSession, type RegisteredCredentials } from "./credentials-registry.ts";
 import { dynamoDbAuthorizations, type KeySchema } from "./dynamodb-request-context.ts";
 import { evaluatePolicies, type Evaluation, type RequestContext } from "./policy-evaluation.ts";
 import { verifySigV4 } from "./sigv4-verify.ts";
+import { listenOnLoopback } from "../loopback-server.ts";
 
 export interface DynamoDbIamGateOptions {
   /** The DynamoDB endpoint behind the gate (dynalite's). */
@@ -157,19 +157,7 @@ export async function startDynamoDbIamGate(options: DynamoDbIamGateOptions): Pro
       });
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server, options.port);
 }
 
 function requestContext(
