@@ -135,8 +135,8 @@ export async function runStackCommand(command: StackCommand, argv: string[], dep
   log(
     command === "deploy"
       ? `Deploy ${STACK_NAME} to ${place}, outputs to ${displayPath(options.outputsFile)}.`
-      : `Destroy ${STACK_NAME} in ${place}: the user pool with every user, the table with every purchase, ` +
-          "the API, the functions and their log groups.",
+      : `Destroy ${STACK_NAME} in ${place}: the user pool with every user, the identity pool, the tables ` +
+          "with every purchase and every revocation record, the API, the functions and their log groups.",
   );
   if (!options.yes) {
     const answer = await deps.ask(`${command === "deploy" ? "Deploy" : "Destroy"}? [y/N] `);
