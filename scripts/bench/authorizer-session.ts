@@ -11,14 +11,14 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createAuthorizer } from "../../solutions/03-authorizer/authorizer.ts";
 import { RevocationTable } from "../../solutions/07-sessions/revocations.ts";
-import { withSessionCheck, type TokenAuthorizer } from "../../solutions/07-sessions/session-authorizer.ts";
+import { withSessionCheck } from "../../solutions/07-sessions/session-authorizer.ts";
 import { whyRefused, type SessionClaims } from "../../solutions/07-sessions/session-check.ts";
 import { startDynamoDbEmulator } from "../../shared/local-stack/dynamodb-emulator.ts";
 import { LOCAL_CREDENTIALS } from "../../shared/local-stack/local-credentials.ts";
 import { createRevocationsTable } from "../../shared/local-stack/purchases-table-local.ts";
 import { startJwksServer } from "../../shared/test-helpers/jwks-server.ts";
 import { createSigningKey } from "../../shared/test-helpers/token-factory.ts";
-import { BENCH_CLIENT_ID, BENCH_METHOD_ARN, BENCH_USER_POOL_ID, preSignTokens } from "./fixtures.ts";
+import { authorizerBatch, BENCH_CLIENT_ID, BENCH_METHOD_ARN, BENCH_USER_POOL_ID, preSignTokens } from "./fixtures.ts";
 import type { Progress } from "./progress.ts";
 import { formatRatio, formatValue, type BenchRow } from "./report.ts";
 import { median, nowMs, rotation } from "./stats.ts";
@@ -148,23 +148,6 @@ export async function benchAuthorizerSession(options: AuthorizerSessionOptions):
 
 function claimsOf(token: string): SessionClaims {
   return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as SessionClaims;
-}
-
-/** Milliseconds for the authorizer to allow each token in turn, as API Gateway would call it. */
-async function authorizerBatch(authorize: TokenAuthorizer, tokens: readonly string[]): Promise<number> {
-  let allowed = 0;
-  const started = nowMs();
-  for (const token of tokens) {
-    const result = await authorize({
-      type: "TOKEN",
-      authorizationToken: `Bearer ${token}`,
-      methodArn: BENCH_METHOD_ARN,
-    });
-    if (result.policyDocument.Statement[0]?.Effect === "Allow") allowed++;
-  }
-  const elapsed = nowMs() - started;
-  if (allowed !== tokens.length) throw new Error("the authorizer did not allow every bench token");
-  return elapsed;
 }
 
 /** Milliseconds for the session check's reads alone (claims decoded beforehand), token by token. */

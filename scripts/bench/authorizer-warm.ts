@@ -7,10 +7,10 @@
 import { verify } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import { CognitoJwtVerifier } from "aws-jwt-verify";
-import { createAuthorizer, type TokenAuthorizer } from "../../solutions/03-authorizer/authorizer.ts";
+import { createAuthorizer } from "../../solutions/03-authorizer/authorizer.ts";
 import { startJwksServer } from "../../shared/test-helpers/jwks-server.ts";
 import { createSigningKey } from "../../shared/test-helpers/token-factory.ts";
-import { BENCH_CLIENT_ID, BENCH_METHOD_ARN, BENCH_USER_POOL_ID, preSignTokens } from "./fixtures.ts";
+import { authorizerBatch, BENCH_CLIENT_ID, BENCH_USER_POOL_ID, preSignTokens } from "./fixtures.ts";
 import type { Progress } from "./progress.ts";
 import { formatRatio, formatValue, type BenchRow } from "./report.ts";
 import { median, nowMs, rotation } from "./stats.ts";
@@ -126,23 +126,6 @@ function bareVerifyBatch(tokens: readonly string[], publicKey: KeyObject): numbe
   }
   const elapsed = nowMs() - started;
   if (valid !== tokens.length) throw new Error("bare crypto.verify refused a bench token");
-  return elapsed;
-}
-
-/** Milliseconds for the handler to authorize each token in turn, as API Gateway would call it. */
-async function authorizerBatch(authorize: TokenAuthorizer, tokens: readonly string[]): Promise<number> {
-  let allowed = 0;
-  const started = nowMs();
-  for (const token of tokens) {
-    const result = await authorize({
-      type: "TOKEN",
-      authorizationToken: `Bearer ${token}`,
-      methodArn: BENCH_METHOD_ARN,
-    });
-    if (result.policyDocument.Statement[0]?.Effect === "Allow") allowed++;
-  }
-  const elapsed = nowMs() - started;
-  if (allowed !== tokens.length) throw new Error("the authorizer did not allow every bench token");
   return elapsed;
 }
 

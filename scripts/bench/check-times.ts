@@ -4,7 +4,7 @@
  * vitest start (a fresh process running one empty test), the two alternating.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STEPS } from "../../steps/manifest.ts";
@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from "../../shared/project-root.ts";
 import type { Progress } from "./progress.ts";
 import { round2, type BenchRow } from "./report.ts";
 import { baselineFirst, median, nowMs } from "./stats.ts";
+import { childCpuMs } from "./process-cpu.ts";
 
 /**
  * The learner's targets (issue 11): a check they can run after every edit, for
@@ -89,21 +90,4 @@ function timed(command: string, args: string[]): { ms: number; cpuMs?: number } 
   if (run.status !== 0)
     throw new Error(`${args.join(" ")} failed: ${(run.stdout + run.stderr).trim().split("\n").pop()}`);
   return { ms: elapsed, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
-}
-
-/**
- * User + system CPU milliseconds of this process's finished descendants
- * (`cutime` + `cstime` of /proc/self/stat, in 10 ms ticks); undefined off Linux.
- */
-function childCpuMs(): number | undefined {
-  if (process.platform !== "linux") return undefined;
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    // Fields after the command name, which is in parentheses and may hold spaces: cutime is field 16, cstime 17.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[13]) + Number(fields[14]);
-    return Number.isFinite(ticks) ? ticks * 10 : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -11,7 +11,6 @@
  *   is aws-jwt-verify's CognitoJwtVerifier bundled alone.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +22,7 @@ import { BENCH_CLIENT_ID, BENCH_METHOD_ARN, BENCH_USER_POOL_ID, benchIdToken } f
 import type { Progress } from "./progress.ts";
 import type { BenchRow } from "./report.ts";
 import { baselineFirst, median, nowMs } from "./stats.ts";
+import { childCpuMs } from "./process-cpu.ts";
 
 export interface ColdStartOptions {
   /** Alternating pairs of spawns (baseline, bundle) timed. */
@@ -224,27 +224,6 @@ function spawnTimed(args: string[], env: NodeJS.ProcessEnv, onCpu: (ms: number) 
     throw new Error(`node ${args.join(" ")} failed (${run.status ?? run.signal}): ${run.stderr?.toString() ?? ""}`);
   if (cpuBefore !== undefined && cpuAfter !== undefined) onCpu(cpuAfter - cpuBefore);
   return elapsed;
-}
-
-/** Linux's clock ticks per second for /proc times (USER_HZ: 100 on every mainstream kernel). */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/**
- * User + system CPU milliseconds of this process's finished children
- * (`cutime` + `cstime` of /proc/self/stat); undefined off Linux. Ticks are
- * 10 ms, so only sums over many runs are meaningful.
- */
-function childCpuMs(): number | undefined {
-  if (process.platform !== "linux") return undefined;
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, cutime 16, cstime 17.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = Number(fields[13]) + Number(fields[14]);
-    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_SECOND : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const formatKb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;

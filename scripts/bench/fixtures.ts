@@ -1,7 +1,9 @@
 /** The pool, client and request the bench signs tokens for: AWS-shaped, never real. */
 import { randomUUID } from "node:crypto";
 import { cognitoIdTokenClaims, signJwt, type SigningKey } from "../../shared/test-helpers/token-factory.ts";
+import type { TokenAuthorizer } from "../../solutions/03-authorizer/authorizer.ts";
 import type { Progress } from "./progress.ts";
+import { nowMs } from "./stats.ts";
 
 export const BENCH_REGION = "us-east-1";
 export const BENCH_USER_POOL_ID = "us-east-1_BenchPool1";
@@ -37,4 +39,21 @@ export async function preSignTokens(key: SigningKey, count: number, progress: Pr
   }
   progress.done();
   return tokens;
+}
+
+/** Milliseconds for the authorizer to allow each token in turn, as API Gateway would call it. */
+export async function authorizerBatch(authorize: TokenAuthorizer, tokens: readonly string[]): Promise<number> {
+  let allowed = 0;
+  const started = nowMs();
+  for (const token of tokens) {
+    const result = await authorize({
+      type: "TOKEN",
+      authorizationToken: `Bearer ${token}`,
+      methodArn: BENCH_METHOD_ARN,
+    });
+    if (result.policyDocument.Statement[0]?.Effect === "Allow") allowed++;
+  }
+  const elapsed = nowMs() - started;
+  if (allowed !== tokens.length) throw new Error("the authorizer did not allow every bench token");
+  return elapsed;
 }
