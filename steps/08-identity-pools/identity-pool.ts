@@ -82,12 +82,12 @@ export class TenantIdentityPool extends Construct {
     // Cognito's default mappings (sub, aud) come along; only what a policy reads should.
     this.principalTags = todo("1: map the ID token's tenant to the principal tag tenantId");
 
-    // TODO 2: The role's DynamoDB permission: a signed-in user may read their own tenant's purchases
-    // straight from the table, and nothing else of it: no other tenant's partition, no Scan, no batch
-    // call, no write, not the idempotency records (steps/05-tenant-scoped-lambda/idempotent-create.ts:
-    // how are they keyed?). Yours
-    // to decide: the actions, the resource, and the condition with its operator and policy variable
-    // (a condition on `dynamodb:LeadingKeys`). Add it with this.authenticatedRole.addToPolicy.
+    // TODO 2: The role's DynamoDB permission: a signed-in user may list their own tenant's purchases
+    // and read one of them, straight from the table, and nothing else of it: no other tenant's
+    // partition, no Scan, no batch call, no write, not the idempotency records
+    // (steps/05-tenant-scoped-lambda/idempotent-create.ts: how are they keyed?). Yours to decide:
+    // the actions, the resource, and the condition with its operator and policy variable (a
+    // condition on `dynamodb:LeadingKeys`). Add it with this.authenticatedRole.addToPolicy.
     todo("2: the role's own-tenant-only DynamoDB statement");
 
     this.authenticatedRole.addToPolicy(
