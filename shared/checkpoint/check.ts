@@ -8,7 +8,7 @@ import { dirname, basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { it } from "vitest";
 import { PROJECT_ROOT } from "../project-root.ts";
-import type { CheckTarget } from "./steps.ts";
+import { checkTarget } from "./steps.ts";
 
 declare module "vitest" {
   interface TaskMeta {
@@ -22,12 +22,6 @@ export interface CheckGuide {
   hint: string;
   /** The file and TODO to open, e.g. `tenant-policy.ts, TODO 2`. */
   todo: string;
-}
-
-export const CHECK_TARGET_ENV = "WORKSHOP_CHECK_TARGET";
-
-export function checkTarget(): CheckTarget {
-  return process.env[CHECK_TARGET_ENV] === "solutions" ? "solutions" : "steps";
 }
 
 /** Declares one check of a checkpoint. */

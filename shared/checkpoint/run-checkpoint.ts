@@ -8,10 +8,8 @@ import { existsSync, readdirSync, watch } from "node:fs";
 import { join, relative } from "node:path";
 import type { Reporter, TestCase, TestModule, Vitest } from "vitest/node";
 import { PROJECT_ROOT } from "../project-root.ts";
-// Types only: check.ts imports vitest, which this process (under tsx) would otherwise load for a constant.
-import type * as Check from "./check.ts";
 import { redirectStarterImportsToSolutions } from "./solution-redirect.ts";
-import { stepFolder, stepNumbered, type CheckTarget, type StepInfo } from "./steps.ts";
+import { CHECK_TARGET_ENV, checkTarget, stepFolder, stepNumbered, type CheckTarget, type StepInfo } from "./steps.ts";
 import { firstLine } from "../first-line.ts";
 
 export interface CheckResult {
@@ -31,8 +29,6 @@ export interface CheckpointReport {
   loadErrors: string[];
 }
 
-/** check.ts's CHECK_TARGET_ENV: its type is the literal, so tsc fails if the two ever differ. */
-const CHECK_TARGET_ENV: typeof Check.CHECK_TARGET_ENV = "WORKSHOP_CHECK_TARGET";
 /** Which step the checkpoint child runs (its target is in CHECK_TARGET_ENV). */
 const CHECKPOINT_STEP_ENV = "WORKSHOP_CHECKPOINT_STEP";
 const CHECKPOINT_CHILD = join(PROJECT_ROOT, "shared", "checkpoint", "checkpoint-child.mjs");
@@ -72,7 +68,7 @@ export async function runCheckpoint(step: StepInfo, target: CheckTarget): Promis
  */
 export function checkpointChildConfig() {
   const step = stepNumbered(process.env[CHECKPOINT_STEP_ENV]);
-  const target: CheckTarget = process.env[CHECK_TARGET_ENV] === "solutions" ? "solutions" : "steps";
+  const target = checkTarget();
   const collector = reportCollector(step, undefined, (collected) =>
     process.send?.({ type: "checkpoint-report", collected }),
   );

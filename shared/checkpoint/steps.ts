@@ -12,6 +12,14 @@ export type StepInfo = StepEntry;
 
 export type CheckTarget = "steps" | "solutions";
 
+/** Which code a checkpoint run checks: the runner sets it for the checkpoint's process and its workers. */
+export const CHECK_TARGET_ENV = "WORKSHOP_CHECK_TARGET";
+
+/** The target this process's checkpoint checks: the learner's code unless the runner said the solutions. */
+export function checkTarget(): CheckTarget {
+  return process.env[CHECK_TARGET_ENV] === "solutions" ? "solutions" : "steps";
+}
+
 export function stepFolder(step: StepInfo, target: CheckTarget): string {
   return join(PROJECT_ROOT, target, step.slug);
 }
