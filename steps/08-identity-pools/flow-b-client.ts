@@ -76,7 +76,7 @@ export async function queryTenantPurchases(
   tenantId: string,
 ): Promise<Record<string, unknown>[]> {
   // TODO 4: The tenant's purchases, with one Query on the purchases table (its keys:
-  // solutions/05-tenant-scoped-lambda/purchases-table-schema.ts). No filter, no Scan: the role's
+  // steps/05-tenant-scoped-lambda/purchases-table-schema.ts). No filter, no Scan: the role's
   // policy lets these credentials read nothing else, and IAM, not this code, is what enforces it.
   return todo("4: Query the tenant's partition with the user's credentials");
 }
