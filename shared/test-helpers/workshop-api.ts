@@ -15,6 +15,7 @@ import { AuthClient } from "../../solutions/02-user-pool/auth-client.ts";
 import { authClientConfig } from "../auth-client-config.ts";
 import type { StackOutputs } from "../outputs-file.ts";
 import { randomPassword } from "../random-password.ts";
+import { isThrowawayStack } from "../validation/suite-run-env.ts";
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -123,9 +124,11 @@ export class WorkshopApi {
   /**
    * Leaves the stack as it was: deletes every purchase of the tenants this
    * instance created users in (through the API, as an admin of each), then
-   * the users and app clients it created.
+   * the users and app clients it created. Nothing, for a stack that is
+   * thrown away after the run (suite-run-env.ts).
    */
   async cleanup(): Promise<void> {
+    if (isThrowawayStack()) return;
     const tenants = [...new Set(this.createdUsers.map((u) => u.tenantId))];
     for (const tenantId of tenants) {
       const admin =

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { type Target } from "../outputs-file.ts";
+import { SUITE_RUN_ENV } from "./suite-run-env.ts";
 
 const require = createRequire(import.meta.url);
 export const VALIDATION_CONFIG = join(PROJECT_ROOT, "shared", "validation", "vitest.config.ts");
@@ -70,10 +71,21 @@ export async function runValidationSuite(options: {
   }
 }
 
+/** One run of a SuiteRunner. */
+export interface SuiteRunOptions {
+  suiteFile: string;
+  target: Target;
+  outputsFile?: string;
+  /** The stack is stopped and thrown away after this run: the suite's clean-up is skipped (suite-run-env.ts). */
+  throwaway?: boolean;
+  /** The first failed test ends the run, the rest skipped: for a mutant, where one failure is the whole answer. */
+  stopAtFirstFailure?: boolean;
+}
+
 /** Runs of a validation suite, one at a time, by one vitest process that stays up between them. */
 export interface SuiteRunner {
   /** Like runValidationSuite's run (its output collected): a fresh worker, this run's target and outputs file. */
-  run(options: { suiteFile: string; target: Target; outputsFile?: string }): Promise<SuiteRun>;
+  run(options: SuiteRunOptions): Promise<SuiteRun>;
   close(): Promise<void>;
 }
 
@@ -86,13 +98,13 @@ const SUITE_RUNNER_CHILD = join(PROJECT_ROOT, "shared", "validation", "suite-run
  * and its helpers at every run. Each run still has a worker process of its
  * own, with the environment of that run only.
  */
-export async function startSuiteRunner(): Promise<SuiteRunner> {
+export async function startSuiteRunner({ config = VALIDATION_CONFIG } = {}): Promise<SuiteRunner> {
   const reportDir = await mkdtemp(join(tmpdir(), "workshop-suite-"));
   const child = spawn(process.execPath, [SUITE_RUNNER_CHILD], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
-      WORKSHOP_SUITE_RUNNER: JSON.stringify({ config: VALIDATION_CONFIG, reportFile: join(reportDir, "results.json") }),
+      WORKSHOP_SUITE_RUNNER: JSON.stringify({ config, reportFile: join(reportDir, "results.json") }),
       FORCE_COLOR: "0",
     },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -146,7 +158,8 @@ export async function startSuiteRunner(): Promise<SuiteRunner> {
 
   let nextId = 0;
   let queue: Promise<unknown> = Promise.resolve();
-  const runOne = async ({ suiteFile, target, outputsFile }: Parameters<SuiteRunner["run"]>[0]): Promise<SuiteRun> => {
+  const runOne = async (options: SuiteRunOptions): Promise<SuiteRun> => {
+    const { suiteFile, target, outputsFile, throwaway = false, stopAtFirstFailure = false } = options;
     if (exited) throw exited;
     const id = nextId++;
     const reply = await new Promise<Reply & { type: "ran" }>((resolve, reject) => {
@@ -155,7 +168,13 @@ export async function startSuiteRunner(): Promise<SuiteRunner> {
         type: "run",
         id,
         suiteFile,
-        env: { WORKSHOP_TARGET: target, WORKSHOP_OUTPUTS_FILE: outputsFile ?? process.env.WORKSHOP_OUTPUTS_FILE },
+        // null unsets a variable an earlier run set (IPC's JSON drops an undefined one).
+        env: {
+          WORKSHOP_TARGET: target,
+          WORKSHOP_OUTPUTS_FILE: outputsFile ?? process.env.WORKSHOP_OUTPUTS_FILE ?? null,
+          [SUITE_RUN_ENV.throwawayStack]: throwaway ? "1" : null,
+          [SUITE_RUN_ENV.stopAtFirstFailure]: stopAtFirstFailure ? "1" : null,
+        },
       });
     });
     return { passed: reply.passed, tests: await readTests(join(reportDir, "results.json")), output: reply.output };

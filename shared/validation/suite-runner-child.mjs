@@ -49,7 +49,7 @@ async function run({ id, suiteFile, env }) {
   process.exitCode = 0;
   // Read by this run's worker, which vitest forks with this process's environment.
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[name];
+    if (value === null) delete process.env[name];
     else process.env[name] = value;
   }
   await rm(reportFile, { force: true });

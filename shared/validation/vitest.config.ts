@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     include: ["{steps,solutions}/06-validation-tests/*.validation.test.ts"],
     fileParallelism: false,
+    setupFiles: ["shared/validation/stop-at-first-failure.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
