@@ -19,18 +19,27 @@ import { startSuiteRunner, type SuiteRun, type SuiteRunner } from "../../../shar
 import { MUTANTS, type Mutant } from "./mutants.ts";
 
 const SUITE = "purchases-api.validation.test.ts";
-const MUTANTS_AT_A_TIME = 2;
+const RUNS_AT_A_TIME = 2;
 // A path, not an import: the suite under test is run by a vitest of its own against each stack,
 // and importing it here would run its tests in this process instead.
 const suiteFile = pathUnderTest(import.meta.url, SUITE);
 
-/** A fresh local stack (the reference system, or a mutant), the suite run against it, the stack stopped. */
-async function runSuiteAgainst(runner: Promise<SuiteRunner>, options: LocalStackOptions): Promise<SuiteRun> {
+/**
+ * A fresh local stack (the reference system, or a mutant), the suite run against it, the stack stopped
+ * and thrown away: the suite need not clean up, and on a mutant its first failed test ends the run.
+ */
+async function runSuiteAgainst(
+  runner: Promise<SuiteRunner>,
+  options: LocalStackOptions,
+  { mutant }: { mutant: boolean },
+): Promise<SuiteRun> {
   const stack = await startLocalStack(options);
   const dir = await mkdtemp(join(tmpdir(), "workshop-mutant-"));
   try {
     const outputsFile = await writeOutputsFile("local", stack.outputs, join(dir, "outputs.json"));
-    return await (await runner).run({ suiteFile, target: "local", outputsFile });
+    return await (
+      await runner
+    ).run({ suiteFile, target: "local", outputsFile, throwaway: true, stopAtFirstFailure: mutant });
   } finally {
     await stack.stop();
     await rm(dir, { recursive: true, force: true });
@@ -39,9 +48,13 @@ async function runSuiteAgainst(runner: Promise<SuiteRunner>, options: LocalStack
 
 /** A run, or the error that kept it from running (a stack that did not start). */
 type Outcome = { run: SuiteRun } | { error: unknown };
-async function outcomeOf(runner: Promise<SuiteRunner>, options: LocalStackOptions): Promise<Outcome> {
+async function outcomeOf(
+  runner: Promise<SuiteRunner>,
+  options: LocalStackOptions,
+  kind: { mutant: boolean },
+): Promise<Outcome> {
   try {
-    return { run: await runSuiteAgainst(runner, options) };
+    return { run: await runSuiteAgainst(runner, options, kind) };
   } catch (error) {
     return { error };
   }
@@ -57,44 +70,55 @@ function tail(output: string): string {
   return output.trim().split("\n").slice(-3).join(" ");
 }
 
-/** The name of a mutant's check: once killed, it names the test of your suite that killed it. */
+/** The name of a mutant's check: once killed, it names the test of your suite that killed it (the run's first failure). */
 function checkName(mutant: Mutant, outcome: Outcome | undefined): string {
   const name = `catches the mutant ${mutant.name}`;
   if (!outcome || !("run" in outcome) || outcome.run.passed) return name;
-  const [killer, ...others] = failedTests(outcome.run);
+  const [killer] = failedTests(outcome.run);
   if (!killer) return `${name} (your suite failed on it without a failed test: it did not load)`;
-  return `${name}, killed by "${killer}"${others.length > 0 ? ` (and ${others.length} more)` : ""}`;
+  return `${name}, killed by "${killer}"`;
 }
 
-// One vitest per lane, kept up between its runs (run-validation-suite.ts's startSuiteRunner), each
-// started at once: the second one starts while the reference system is graded.
-const runners = Array.from({ length: MUTANTS_AT_A_TIME }, () => startSuiteRunner());
+// One vitest per lane, kept up between its runs (run-validation-suite.ts's startSuiteRunner), all
+// started at once.
+const runners = Array.from({ length: RUNS_AT_A_TIME }, () => startSuiteRunner());
 // One cognito-local process for every stack, loaded once (emulator-host.ts): each stack still gets a
 // cognito-local instance of its own in it (its own server, pool, app clients and mail), and all the rest
 // of a stack is its own, so a suite that reuses fixed emails or tenant ids meets a clean system each run.
 const emulators = startEmulatorHost();
-// Mutants are graded only once the suite passes on the real system: a suite that always fails "catches" them all.
-const reference = await outcomeOf(runners[0]!, { emulators });
-const referencePassed = "run" in reference && reference.run.passed;
-const outcomes = new Map<string, Outcome>();
 // Two at a time: each mutant still has a fresh stack and a run of its own (its own worker process and
 // environment), so nothing one mutant does can reach another's run, and two runs fill a two-core
-// machine that one run leaves half idle.
+// machine that one run leaves half idle. The first lane grades the reference system while the others
+// start on the mutants.
+const queue = [...MUTANTS];
+const mutantOutcomes = new Map<string, Outcome>();
+const lane = async (runner: Promise<SuiteRunner>) => {
+  for (let mutant = queue.shift(); mutant; mutant = queue.shift())
+    mutantOutcomes.set(mutant.name, await outcomeOf(runner, { ...mutant.stack, emulators }, { mutant: true }));
+};
+const passes = (outcome: Outcome) => "run" in outcome && outcome.run.passed;
+const [first, ...others] = runners;
+let reference: Outcome;
 try {
-  if (referencePassed) {
-    const queue = [...MUTANTS];
-    const lane = async (runner: Promise<SuiteRunner>) => {
-      for (let mutant = queue.shift(); mutant; mutant = queue.shift())
-        outcomes.set(mutant.name, await outcomeOf(runner, { ...mutant.stack, emulators }));
-    };
-    await Promise.all(runners.map(lane));
-  }
+  [reference] = await Promise.all([
+    (async () => {
+      const outcome = await outcomeOf(first!, { emulators }, { mutant: false });
+      // A suite that fails on the reference system would "catch" every mutant: grade no more of them.
+      if (!passes(outcome)) queue.length = 0;
+      await lane(first!);
+      return outcome;
+    })(),
+    ...others.map(lane),
+  ]);
 } finally {
   await Promise.all([
     ...runners.map((runner) => runner.then((r) => r.close()).catch(() => {})),
     emulators.close().catch(() => {}),
   ]);
 }
+
+// Mutants are graded only when the suite passes on the real system.
+const outcomes = passes(reference) ? mutantOutcomes : new Map<string, Outcome>();
 
 check(
   "your suite passes on the reference system",
