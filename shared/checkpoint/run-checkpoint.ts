@@ -156,7 +156,9 @@ function checkpointOptions(step: StepInfo, reporter: Reporter, watch: boolean) {
     silent: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
+    // A step's check files at once, two at a time (vitest's default on two cores is one): steps 05, 07 and
+    // 08 have several, each with its own worker and imports, and the report orders them (reportCollector).
+    maxWorkers: 2,
   };
 }
 
@@ -167,11 +169,14 @@ function reportCollector(
   onCollected?: (collected: CollectedChecks) => void,
 ) {
   let checks: CheckResult[] = [];
+  // By test id, as results come in: from two files at once, in no fixed order.
+  let results = new Map<string, CheckResult>();
   let loadErrors: string[] = [];
   const report = (): CheckpointReport => reportOf(step, { checks, loadErrors });
   const reporter: Reporter = {
     onTestRunStart() {
       checks = [];
+      results = new Map();
       loadErrors = [];
     },
     onTestCaseResult(testCase: TestCase) {
@@ -181,7 +186,7 @@ function reportCollector(
       // Checkpoints skip nothing on purpose: a skipped check did not run because a
       // hook around it failed (often the learner's code, at load time), so it fails.
       const error = result.errors?.[0] ?? (result.state === "skipped" ? hookError(testCase) : undefined);
-      checks.push({
+      results.set(testCase.id, {
         name: testCase.fullName,
         passed: result.state === "passed",
         hint: meta.hint,
@@ -191,6 +196,11 @@ function reportCollector(
       });
     },
     onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled) {
+      // The checks in a fixed order, whichever file finished first: by file, then as each file lists them.
+      const byFile = [...modules].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+      checks = byFile.flatMap((module) =>
+        [...module.children.allTests()].flatMap((test) => results.get(test.id) ?? []),
+      );
       for (const module of modules) {
         for (const error of module.errors()) {
           loadErrors.push(describeLoadError(error, relative(PROJECT_ROOT, module.moduleId)));
