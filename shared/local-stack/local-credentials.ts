@@ -1,3 +1,7 @@
+/** The local stack's account and region: in its ARNs, its endpoints' signatures and the tokens' issuer. */
+export const LOCAL_ACCOUNT_ID = "000000000000";
+export const LOCAL_REGION = "us-east-1";
+
 /**
  * The operator's credentials on the local stack: what scripts and tests sign
  * with to create tables, read them back and clean up, as an administrator
@@ -12,7 +16,7 @@
 export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" } as const;
 
 /** The role the operator's key speaks for, locally. */
-export const LOCAL_OPERATOR_ROLE_ARN = "arn:aws:iam::000000000000:role/LocalOperator";
+export const LOCAL_OPERATOR_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/LocalOperator`;
 
 /** LocalOperator's only policy: an administrator's. */
 export const OPERATOR_POLICY = {

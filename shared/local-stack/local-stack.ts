@@ -28,14 +28,12 @@ import { startCognitoEmulator, type CognitoEmulator, type Mail } from "./cognito
 import type { UserPoolConstruct } from "./cognito/user-pool-definition.ts";
 import { startDynamoDbEmulator } from "./dynamodb-emulator.ts";
 import type { EmulatorHost } from "./emulator-host.ts";
-import { LOCAL_CREDENTIALS } from "./local-credentials.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-credentials.ts";
 import { startLocalIam } from "./local-iam.ts";
 import { createPurchasesTable, createRevocationsTable } from "./purchases-table-local.ts";
 import type { StackOutputs } from "../outputs-file.ts";
 import { workshopTemplate, type TemplateTiming } from "./workshop-template.ts";
 
-export const LOCAL_REGION = "us-east-1";
-export const LOCAL_ACCOUNT_ID = "000000000000";
 const LOCAL_API_ID = "local";
 
 export interface LocalStackOptions {

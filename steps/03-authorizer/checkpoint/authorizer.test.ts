@@ -10,7 +10,7 @@ import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { STAGE_NAME } from "../../../shared/runtime/purchases-api.ts";
 import { check } from "../../../shared/checkpoint/check.ts";
 import { isTodoError } from "../../../shared/checkpoint/todo.ts";
-import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../shared/local-stack/local-stack.ts";
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from "../../../shared/local-stack/local-credentials.ts";
 import { emulatorSigningKey } from "../../../shared/test-helpers/emulator-signing-key.ts";
 import { startJwksServer, type JwksServer } from "../../../shared/test-helpers/jwks-server.ts";
 import {
