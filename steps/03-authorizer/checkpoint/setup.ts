@@ -11,7 +11,8 @@
  * latest code, behind the gateway as well as when called directly.
  */
 import type { TestProject } from "vitest/node";
-import { startLocalStack, type LocalStack } from "../../../shared/local-stack/local-stack.ts";
+import { startEmulatorHost } from "../../../shared/local-stack/emulator-host.ts";
+import type { LocalStack } from "../../../shared/local-stack/local-stack.ts";
 import { startAuthorizerRelay } from "./gateway-authorizer.ts";
 
 export interface AuthorizerCheckpointStack {
@@ -29,15 +30,22 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // cognito-local's process loads (half a second) while the stack's modules do: they are imported only now.
+  const emulators = startEmulatorHost();
   const relay = await startAuthorizerRelay();
-  const stack = await startLocalStack({
-    // Every request reaches the authorizer under test: no policy served from the gateway's cache.
-    authorizerCacheTtlSeconds: 0,
-    createAuthorizer: () => relay.authorize,
-  }).catch(async (error: unknown) => {
-    await relay.close();
-    throw error;
-  });
+  const stack = await import("../../../shared/local-stack/local-stack.ts")
+    .then(({ startLocalStack }) =>
+      startLocalStack({
+        // Every request reaches the authorizer under test: no policy served from the gateway's cache.
+        authorizerCacheTtlSeconds: 0,
+        createAuthorizer: () => relay.authorize,
+        emulators,
+      }),
+    )
+    .catch(async (error: unknown) => {
+      await Promise.all([relay.close(), emulators.close()]);
+      throw error;
+    });
   project.provide("authorizerCheckpoint", {
     outputs: stack.outputs,
     jwksUrl: stack.cognito.jwksUrl,
@@ -45,6 +53,6 @@ export default async function setup(project: TestProject) {
   });
   return async () => {
     await stack.stop();
-    await relay.close();
+    await Promise.all([relay.close(), emulators.close()]);
   };
 }
