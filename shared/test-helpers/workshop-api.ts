@@ -135,12 +135,17 @@ export class WorkshopApi {
         this.createdUsers.find((u) => u.tenantId === tenantId && u.role === "admin") ??
         (await this.user(tenantId, "admin"));
       let page: ApiResponse<{ purchases?: { purchaseId: string }[]; nextToken?: string }>;
+      let deleted: number;
       do {
+        // The first page again each time: its purchases are gone once deleted.
         page = await this.call("GET", "/purchases?limit=100", { token: admin.idToken });
+        deleted = 0;
         for (const { purchaseId } of page.body?.purchases ?? []) {
-          await this.call("DELETE", `/purchases/${purchaseId}`, { token: admin.idToken });
+          const { status } = await this.call("DELETE", `/purchases/${purchaseId}`, { token: admin.idToken });
+          if (status === 204 || status === 404) deleted++; // gone, by this call or another
         }
-      } while (page.status === 200 && page.body?.nextToken);
+        // A page none of whose purchases could be deleted would come back the same: stop there.
+      } while (page.status === 200 && page.body?.nextToken && deleted > 0);
     }
     for (const user of this.createdUsers.splice(0)) {
       await this.cognito
