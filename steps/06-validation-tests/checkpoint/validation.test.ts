@@ -20,6 +20,8 @@ import { MUTANTS, type Mutant } from "./mutants.ts";
 
 const SUITE = "purchases-api.validation.test.ts";
 const RUNS_AT_A_TIME = 2;
+/** How much of a killing assertion a check's name shows. */
+const ASSERTION_SHOWN = 100;
 // A path, not an import: the suite under test is run by a vitest of its own against each stack,
 // and importing it here would run its tests in this process instead.
 const suiteFile = pathUnderTest(import.meta.url, SUITE);
@@ -65,18 +67,29 @@ function failedTests(run: SuiteRun): string[] {
   return run.tests.filter((test) => test.state === "failed").map((test) => test.name);
 }
 
+/** What a failed test's assertion said, without vitest's decoration, cut short: "GET /purchases: expected 200 to be 401". */
+function assertionOf(failure: string | undefined): string | undefined {
+  const said = failure?.replace(/^AssertionError: /, "").replace(/ \/\/ Object\.is equality$/, "");
+  return said && said.length > ASSERTION_SHOWN ? `${said.slice(0, ASSERTION_SHOWN - 1)}…` : said;
+}
+
 /** The last lines vitest printed: why a suite with no failed test still failed (it did not load, say). */
 function tail(output: string): string {
   return output.trim().split("\n").slice(-3).join(" ");
 }
 
-/** The name of a mutant's check: once killed, it names the test of your suite that killed it (the run's first failure). */
+/**
+ * The name of a mutant's check: once killed, it names the test of your suite that killed it (the run's
+ * first failure) and what its assertion saw, since a test that checks several things may catch a mutant
+ * with a check that is not its title's.
+ */
 function checkName(mutant: Mutant, outcome: Outcome | undefined): string {
   const name = `catches the mutant ${mutant.name}`;
   if (!outcome || !("run" in outcome) || outcome.run.passed) return name;
-  const [killer] = failedTests(outcome.run);
+  const killer = outcome.run.tests.find((test) => test.state === "failed");
   if (!killer) return `${name} (your suite failed on it without a failed test: it did not load)`;
-  return `${name}, killed by "${killer}"`;
+  const assertion = assertionOf(killer.failure);
+  return `${name}, killed by "${killer.name}"${assertion ? ` (${assertion})` : ""}`;
 }
 
 // One vitest per lane, kept up between its runs (run-validation-suite.ts's startSuiteRunner), all
@@ -149,8 +162,8 @@ for (const mutant of MUTANTS) {
       if (!outcome) throw new Error("not graded: first make your suite pass on the reference system (the first check)");
       if ("error" in outcome) throw outcome.error;
       if (!outcome.run.passed) return;
-      const where = mutant.todo ? `${mutant.todo}: ` : "no TODO names this promise: ";
-      throw new Error(`${where}survives: ${mutant.symptom}`);
+      const where = mutant.todo ? `${mutant.todo}` : "no TODO names this promise";
+      throw new Error(`survives (${where}): ${mutant.symptom}`);
     },
   );
 }
