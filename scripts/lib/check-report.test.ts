@@ -49,6 +49,17 @@ describe("checkReportLines", () => {
     expect(lines[1]).toBe("✗ refuses a forged token: expected 200 to be 401 (TODO 2)");
   });
 
+  it("--verbose points a failure at the TODO that blocks it, as the summary does: the one that threw", () => {
+    const checks = [failing("thrown wins", "TODO 1: build it", "TODO 2", "Two's hint.")];
+    const lines = checkReportLines(step, { checks, loadErrors: [] }, { target: "steps", open, verbose: true });
+    expect(lines.slice(1, 5)).toEqual([
+      "✗ thrown wins",
+      "    hint: Two's hint.",
+      "    open: steps/03-x/a.ts, TODO 1",
+      "    got:  TODO 1: build it",
+    ]);
+  });
+
   it("a load error is one line and no hints", () => {
     const report = { checks: [], loadErrors: ["steps/03-x/a.ts:3:7: Expected `)` but found `;`"] };
     const lines = checkReportLines(step, report, { target: "steps", open });

@@ -68,9 +68,9 @@ export function checkReportLines(
     return lines;
   }
 
-  if (options.verbose) return [...lines, ...verboseLines(report.checks, folder)];
-
   const all = stepTodos(step);
+  if (options.verbose) return [...lines, ...verboseLines(report.checks, folder, all, options.open)];
+
   const groups = new Map<number, number>();
   const others: CheckResult[] = [];
   for (const check of report.checks.filter((c) => !c.passed)) {
@@ -108,14 +108,24 @@ export function checkReportLines(
   return lines;
 }
 
-/** `--verbose`: every check, and for a failure its hint, pointer, reason and full output. */
-function verboseLines(checks: readonly CheckResult[], folder: string): string[] {
+/**
+ * `--verbose`: every check, and for a failure its hint, pointer, reason and full output. The pointer is
+ * the TODO that blocks it, as in the summary: one that threw, before the check's own.
+ */
+function verboseLines(
+  checks: readonly CheckResult[],
+  folder: string,
+  all: readonly LocatedTodo[],
+  open: readonly LocatedTodo[],
+): string[] {
   const lines: string[] = [];
   for (const check of checks) {
     lines.push(`${check.passed ? PASS : FAIL} ${check.name}`);
     if (check.passed) continue;
     if (check.hint) lines.push(`    ${style.yellow("hint:")} ${check.hint}`);
-    if (check.todo) lines.push(`    ${style.yellow("open:")} ${folder}/${check.todo}`);
+    const blocking = blockingTodo(check, all, open);
+    const pointer = blocking ? `${blocking.file}, TODO ${blocking.number}` : check.todo;
+    if (pointer) lines.push(`    ${style.yellow("open:")} ${folder}/${pointer}`);
     if (check.reason) lines.push(`    ${style.dim(`got:  ${check.reason}`)}`);
     if (check.details) lines.push(style.dim(plain(check.details).replace(/^/gm, "      ")));
   }
