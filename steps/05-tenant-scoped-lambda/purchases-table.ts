@@ -43,9 +43,10 @@ export class TenantPurchasesTable extends Construct {
     super(scope, id);
 
     this.table = new dynamodb.Table(this, "Table", {
-      // TODO 6: Yours to decide: the table's key, named as PURCHASES_TABLE_KEYS names it. It must make
-      // every read and write name one tenant, let one Query list a tenant's purchases in the order they
-      // were made (purchase ids are ULIDs), and make another tenant's item unreachable by id alone.
+      // TODO 6: The table's key, as the README's pooled design draws it and PURCHASES_TABLE_KEYS names
+      // it. It must make every read and write name one tenant, let one Query list a tenant's purchases
+      // in the order they were made (purchase ids are ULIDs), and make another tenant's item
+      // unreachable by id alone.
       partitionKey: todo("6: the table's partition key"),
       sortKey: todo("6: the table's sort key"),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
