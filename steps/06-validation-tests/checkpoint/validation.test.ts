@@ -15,7 +15,12 @@ import { check, pathUnderTest } from "../../../shared/checkpoint/check.ts";
 import { startEmulatorHost } from "../../../shared/local-stack/emulator-host.ts";
 import { startLocalStack, type LocalStackOptions } from "../../../shared/local-stack/local-stack.ts";
 import { writeOutputsFile } from "../../../shared/outputs-file.ts";
-import { startSuiteRunner, type SuiteRun, type SuiteRunner } from "../../../shared/validation/run-validation-suite.ts";
+import {
+  startSuiteRunner,
+  type SuiteRun,
+  type SuiteRunner,
+  type SuiteTest,
+} from "../../../shared/validation/run-validation-suite.ts";
 import { MUTANTS, type Mutant } from "./mutants.ts";
 
 const SUITE = "purchases-api.validation.test.ts";
@@ -62,9 +67,9 @@ async function outcomeOf(
   }
 }
 
-/** The suite's failed tests, by name: `describe > test`. */
-function failedTests(run: SuiteRun): string[] {
-  return run.tests.filter((test) => test.state === "failed").map((test) => test.name);
+/** The suite's failed tests, in the order they ran. */
+function failedTests(run: SuiteRun): SuiteTest[] {
+  return run.tests.filter((test) => test.state === "failed");
 }
 
 /** What a failed test's assertion said, without vitest's decoration, cut short: "GET /purchases: expected 200 to be 401". */
@@ -86,7 +91,7 @@ function tail(output: string): string {
 function checkName(mutant: Mutant, outcome: Outcome | undefined): string {
   const name = `catches the mutant ${mutant.name}`;
   if (!outcome || !("run" in outcome) || outcome.run.passed) return name;
-  const killer = outcome.run.tests.find((test) => test.state === "failed");
+  const [killer] = failedTests(outcome.run);
   if (!killer) return `${name} (your suite failed on it without a failed test: it did not load)`;
   const assertion = assertionOf(killer.failure);
   return `${name}, killed by "${killer.name}"${assertion ? ` (${assertion})` : ""}`;
@@ -142,7 +147,7 @@ check(
   () => {
     if ("error" in reference) throw reference.error;
     if (reference.run.passed) return;
-    const failed = failedTests(reference.run);
+    const failed = failedTests(reference.run).map((test) => test.name);
     throw new Error(
       `Your suite fails on the reference system: ${failed.length > 0 ? failed.join("; ") : tail(reference.run.output)}\n\n${reference.run.output}`,
     );
